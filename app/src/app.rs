@@ -1,0 +1,92 @@
+//! The HTML shell, the root component and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    components::layout::Layout,
+    i18n::{use_texts, Locale},
+    pages::{
+        not_found::NotFound,
+        public::{home::HomePage, offices::OfficesPage},
+    },
+};
+
+/// The document around the app. Runs on the server only, once per page load.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_locale().code();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b4f8a" />
+                <link rel="preload" href="/fonts/noto-sans-khmer-khmer-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language of the current request (server) or of the hydrated page (browser).
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+                crate::i18n::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Locale::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(request_locale());
+    provide_context(locale);
+    let t = use_texts();
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let code = locale.get().code();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", code);
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/owso.css" />
+        <Title formatter=move |page: String| {
+            if page.is_empty() { t().app_name.to_string() } else { format!("{page} · {}", t().app_name) }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("offices") view=OfficesPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

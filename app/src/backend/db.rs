@@ -1,0 +1,99 @@
+use std::{str::FromStr, time::Duration};
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// The two supported engines: SQLite embedded, PostgreSQL for many servers on one database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    pub fn of_url(url: &str) -> Result<DbKind, String> {
+        if url.starts_with("sqlite:") {
+            Ok(DbKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbKind::Postgres)
+        } else {
+            Err(format!(
+                "DATABASE_URL: expected sqlite://… or postgres://…, got {:?}",
+                url.split("://").next().unwrap_or(url)
+            ))
+        }
+    }
+}
+
+/// Opens a pool. SQLite gets WAL, a busy timeout, foreign keys and `synchronous=FULL`: a
+/// committed case or payment must survive a power cut, and WAL keeps FULL cheap (one fsync of
+/// the log per commit). The file and its folder are created when missing.
+pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
+    let kind = DbKind::of_url(url).map_err(DbErr::Custom)?;
+    if kind == DbKind::Sqlite {
+        if let Some(path) = sqlite_path(url) {
+            if let Some(parent) = std::path::Path::new(&path).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+                }
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .max_connections(pool_size)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if kind == DbKind::Sqlite {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    let db = Database::connect(options).await?;
+    if kind == DbKind::Sqlite {
+        // Keeps the WAL from growing without bound between automatic checkpoints under load.
+        db.execute_unprepared("PRAGMA wal_autocheckpoint = 4000").await?;
+    }
+    Ok(db)
+}
+
+/// The file path inside a `sqlite://path?opts` URL, or `None` for an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(path.to_string())
+}
+
+/// Parses a URL early so that a malformed one fails before anything is written.
+pub fn validate_url(url: &str) -> Result<DbKind, String> {
+    let kind = DbKind::of_url(url)?;
+    if kind == DbKind::Sqlite {
+        sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+    } else {
+        sea_orm::sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+    }
+    Ok(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_engines_and_paths() {
+        assert_eq!(DbKind::of_url("sqlite://data/owso.db"), Ok(DbKind::Sqlite));
+        assert_eq!(DbKind::of_url("postgres://u@h/db"), Ok(DbKind::Postgres));
+        assert!(DbKind::of_url("mysql://u@h/db").is_err());
+        assert_eq!(sqlite_path("sqlite://data/owso.db?mode=rwc").as_deref(), Some("data/owso.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+    }
+}

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "payments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub case_id: i64,
+    pub office_code: String,
+    pub year: i32,
+    pub receipt_seq: i32,
+    pub receipt_number: String,
+    pub amount: i64,
+    pub cashier_user_id: Option<i32>,
+    pub paid_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancelled_by: Option<i32>,
+    pub cancel_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,12 @@
+//! Domain vocabulary shared by the server and the browser: parsed-once newtypes for codes and
+//! money, and the workflow's stages, statuses and roles.
+
+pub mod calendar;
+mod codes;
+mod role;
+mod stage;
+
+pub use calendar::Holidays;
+pub use codes::{DistrictCode, ParseError, Phone, Pin, ProvinceCode, RegistrationCode, Riel};
+pub use role::{Jurisdiction, Role};
+pub use stage::{CaseStatus, Stage};

@@ -1,0 +1,129 @@
+//! Working-day arithmetic: Monday to Friday, minus public holidays. Every deadline in the
+//! system (inbox, case page, statistics, the generator) goes through these functions.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+/// The public holidays in force, as loaded from the `holidays` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holidays(BTreeSet<NaiveDate>);
+
+impl Holidays {
+    pub fn new(days: impl IntoIterator<Item = NaiveDate>) -> Self {
+        Self(days.into_iter().collect())
+    }
+
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.0.contains(&day)
+    }
+
+    /// The date `days` working days after `start`. Zero days means the same day, or the next
+    /// working day when `start` itself is not one.
+    pub fn add_working_days(&self, start: NaiveDate, days: u32) -> NaiveDate {
+        let mut day = start;
+        while !self.is_working_day(day) {
+            day = day + Days::new(1);
+        }
+        let mut left = days;
+        while left > 0 {
+            day = day + Days::new(1);
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    /// Working days from `from` (exclusive) to `to` (inclusive); negative when `to` is earlier.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let (lo, hi, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let mut count = 0;
+        let mut day = lo;
+        while day < hi {
+            day = day + Days::new(1);
+            if self.is_working_day(day) {
+                count += 1;
+            }
+        }
+        sign * count
+    }
+}
+
+/// Splits a service's time standard over its workflow steps by weight, so that the per-step
+/// allowances add up to the whole. Steps that wait on the citizen get no allowance.
+pub fn split_time_standard(total_days: u32, stages: &[super::Stage]) -> Vec<u32> {
+    use super::Stage::*;
+    let weight = |s: &super::Stage| -> u32 {
+        match s {
+            ChiefCheck | ChiefOpinion | DirectorOpinion => 1,
+            Decision => 2,
+            TechnicalReview | TaxBranch => 4,
+            Registration | Cashier | Returned | Delivered => 0,
+        }
+    };
+    let weights: Vec<u32> = stages.iter().map(weight).collect();
+    let sum: u32 = weights.iter().sum();
+    if sum == 0 {
+        return vec![0; stages.len()];
+    }
+    let mut shares: Vec<u32> = weights.iter().map(|w| total_days * w / sum).collect();
+    let mut remainders: Vec<(u32, usize)> =
+        weights.iter().enumerate().map(|(i, w)| ((total_days * w) % sum, i)).collect();
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = total_days - shares.iter().sum::<u32>();
+    for (_, i) in remainders {
+        if left == 0 {
+            break;
+        }
+        if weights[i] > 0 {
+            shares[i] += 1;
+            left -= 1;
+        }
+    }
+    shares
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Stage;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn skips_weekends_and_holidays() {
+        // Friday 2026-11-06; Monday 2026-11-09 is Independence Day.
+        let h = Holidays::new([d(2026, 11, 9)]);
+        assert_eq!(h.add_working_days(d(2026, 11, 6), 0), d(2026, 11, 6));
+        assert_eq!(h.add_working_days(d(2026, 11, 6), 1), d(2026, 11, 10));
+        assert_eq!(h.add_working_days(d(2026, 11, 7), 0), d(2026, 11, 10));
+        assert_eq!(h.add_working_days(d(2026, 11, 6), 5), d(2026, 11, 16));
+        assert_eq!(h.working_days_between(d(2026, 11, 6), d(2026, 11, 16)), 5);
+        assert_eq!(h.working_days_between(d(2026, 11, 16), d(2026, 11, 6)), -5);
+        assert_eq!(h.working_days_between(d(2026, 11, 6), d(2026, 11, 6)), 0);
+    }
+
+    #[test]
+    fn splits_add_up() {
+        let stages = [
+            Stage::Registration,
+            Stage::Cashier,
+            Stage::ChiefCheck,
+            Stage::TechnicalReview,
+            Stage::ChiefOpinion,
+            Stage::DirectorOpinion,
+            Stage::Decision,
+            Stage::Returned,
+            Stage::Delivered,
+        ];
+        for total in [0, 1, 3, 7, 15, 45] {
+            let split = split_time_standard(total, &stages);
+            assert_eq!(split.iter().sum::<u32>(), total, "{total}: {split:?}");
+            assert_eq!(split[0] + split[1] + split[7] + split[8], 0);
+        }
+        assert_eq!(split_time_standard(5, &[Stage::Registration, Stage::Delivered]), vec![0, 0]);
+    }
+}

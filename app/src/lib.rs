@@ -1,0 +1,24 @@
+//! OWSO web application: pages, server functions and shared types, rendered on the server and
+//! hydrated in the browser from one codebase.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+pub use app::{shell, App};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

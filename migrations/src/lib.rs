@@ -1,0 +1,21 @@
+//! Schema and reference data for OWSO. Every migration runs unchanged on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_geography;
+mod m20261121_000002_catalogue;
+mod m20261121_000003_cases;
+mod reference;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_geography::Migration),
+            Box::new(m20261121_000002_catalogue::Migration),
+            Box::new(m20261121_000003_cases::Migration),
+        ]
+    }
+}

@@ -1,0 +1,8 @@
+//! The OWSO server: HTTP service, command line, demo data and the synthetic-case generator.
+
+pub mod cli;
+pub mod generate;
+pub mod names;
+pub mod seed;
+pub mod serve;
+pub mod users;

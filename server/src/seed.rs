@@ -1,0 +1,109 @@
+//! Demo data: the demo service catalogue (clearly marked `is_demo`) and generated cases.
+
+use app::{
+    backend::entities::{case, service, workflow_step},
+    domain::{calendar::split_time_standard, Stage},
+};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use serde::Deserialize;
+
+use crate::cli::CliError;
+
+/// The demo catalogue. No public list of OWSO services exists, so these are realistic inventions.
+pub const DEMO_SERVICES_JSON: &str = include_str!("seed/services.json");
+
+/// The seed used for demo cases, so every fresh demo database looks the same.
+pub const DEMO_CASES_SEED: u64 = 2026;
+
+#[derive(Debug, Deserialize)]
+pub struct DemoService {
+    pub code: String,
+    pub sector: i32,
+    pub name_km: String,
+    pub name_en: String,
+    pub unit_km: String,
+    pub unit_en: String,
+    pub fee_riel: i64,
+    pub time_standard_days: u32,
+    pub tax_branch: bool,
+    pub documents_km: Vec<String>,
+    pub documents_en: Vec<String>,
+    pub workflow: Vec<String>,
+}
+
+pub fn demo_services() -> Result<Vec<DemoService>, CliError> {
+    let services: Vec<DemoService> = serde_json::from_str(DEMO_SERVICES_JSON)
+        .map_err(|e| CliError::runtime(format!("demo catalogue: {e}")))?;
+    for s in &services {
+        for stage in &s.workflow {
+            Stage::from_id(stage)
+                .ok_or_else(|| CliError::runtime(format!("demo catalogue: {}: unknown stage {stage}", s.code)))?;
+        }
+    }
+    Ok(services)
+}
+
+/// Loads the demo catalogue unless the database already has services. Answers how many it added.
+pub async fn load_catalogue(db: &DatabaseConnection) -> Result<usize, CliError> {
+    if service::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let services = demo_services()?;
+    let now = chrono::Utc::now();
+    let txn = db.begin().await?;
+    for s in &services {
+        let stages: Vec<Stage> = s.workflow.iter().filter_map(|id| Stage::from_id(id)).collect();
+        let created = service::ActiveModel {
+            code: Set(s.code.clone()),
+            sector_id: Set(s.sector),
+            name_km: Set(s.name_km.clone()),
+            name_en: Set(s.name_en.clone()),
+            unit_km: Set(s.unit_km.clone()),
+            unit_en: Set(s.unit_en.clone()),
+            fee_riel: Set(s.fee_riel),
+            time_standard_days: Set(s.time_standard_days as i32),
+            tax_branch: Set(s.tax_branch),
+            documents_km: Set(serde_json::to_string(&s.documents_km).unwrap_or_default()),
+            documents_en: Set(serde_json::to_string(&s.documents_en).unwrap_or_default()),
+            is_demo: Set(true),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let allowances = split_time_standard(s.time_standard_days, &stages);
+        for (position, (stage, days)) in stages.iter().zip(allowances).enumerate() {
+            workflow_step::ActiveModel {
+                service_id: Set(created.id),
+                position: Set(position as i32 + 1),
+                stage: Set(stage.id().to_string()),
+                working_days: Set(days as i32),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(services.len())
+}
+
+/// `owso seed --demo`: catalogue, then cases when the database has none.
+pub async fn demo(db: &DatabaseConnection, cases: u64) -> Result<(), CliError> {
+    let added = load_catalogue(db).await?;
+    println!("demo catalogue: {added} services added (demo data)");
+    let existing = case::Entity::find().count(db).await?;
+    if existing == 0 && cases > 0 {
+        let stats = crate::generate::generate(
+            db,
+            crate::generate::Options { cases, seed: DEMO_CASES_SEED, year: None, progress: true },
+        )
+        .await?;
+        println!("demo cases: {} generated in {:.1} s", stats.cases, stats.seconds);
+    } else {
+        println!("demo cases: database already has {existing} cases; none added");
+    }
+    Ok(())
+}

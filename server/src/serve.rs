@@ -1,0 +1,120 @@
+//! The HTTP service: Leptos pages and server functions, health check, static files.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::{
+    backend::{db, settings::Settings, state::AppState},
+    shell, App,
+};
+use axum::{
+    extract::State,
+    http::{Request, StatusCode},
+    response::IntoResponse,
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::cli::CliError;
+
+/// Leptos options built from the settings, so the binary runs outside `cargo leptos` too.
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    let env_or = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    LeptosOptions::builder()
+        .output_name(env_or("LEPTOS_OUTPUT_NAME", "owso"))
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir(env_or("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(settings.addr)
+        .reload_port(env_or("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
+        .env(if env_or("LEPTOS_ENV", "PROD").eq_ignore_ascii_case("DEV") {
+            leptos::config::Env::DEV
+        } else {
+            leptos::config::Env::PROD
+        })
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            // The path only: query strings can carry PINs and must never reach the logs.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Opens the database, applies pending migrations and builds the shared state.
+pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
+    let conn: DatabaseConnection = db::connect(&settings.database_url, settings.db_pool_size)
+        .await
+        .map_err(|e| CliError::usage(format!("DATABASE_URL: cannot open the database: {e}")))?;
+    Migrator::up(&conn, None).await?;
+    let options = leptos_options(&settings);
+    Ok(AppState { db: conn, options, settings: Arc::new(settings) })
+}
+
+/// Serves on an already bound listener until the future is dropped; used by `run` and tests.
+pub async fn serve_on(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+pub async fn run(settings: Settings) -> Result<(), CliError> {
+    init_tracing();
+    let addr = settings.addr;
+    let state = prepare(settings).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::usage(format!("OWSO_ADDR: cannot listen on {addr}: {e}")))?;
+    tracing::info!("listening on http://{addr}");
+    serve_on(listener, state).await.map_err(|e| CliError::runtime(format!("server: {e}")))
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let _ = fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
