@@ -14,13 +14,20 @@ fn main() {
     let en = load("locales/en.json");
     let missing_en: Vec<_> = km.keys().filter(|k| !en.contains_key(*k)).collect();
     let missing_km: Vec<_> = en.keys().filter(|k| !km.contains_key(*k)).collect();
-    assert!(missing_en.is_empty(), "keys missing from en.json: {missing_en:?}");
-    assert!(missing_km.is_empty(), "keys missing from km.json: {missing_km:?}");
+    assert!(
+        missing_en.is_empty(),
+        "keys missing from en.json: {missing_en:?}"
+    );
+    assert!(
+        missing_km.is_empty(),
+        "keys missing from km.json: {missing_km:?}"
+    );
 
     let mut out = String::from("/// Every user-visible string, one field per key of the locale files.\n#[derive(Debug)]\npub struct Texts {\n");
     for key in km.keys() {
         assert!(
-            key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            key.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
             "locale key {key:?} must be snake_case"
         );
         out.push_str(&format!("    pub {key}: &'static str,\n"));

@@ -45,7 +45,12 @@ fn request_locale() -> Locale {
         use http::header::{ACCEPT_LANGUAGE, COOKIE};
         use_context::<http::request::Parts>()
             .map(|parts| {
-                let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+                let header = |name| {
+                    parts
+                        .headers
+                        .get(name)
+                        .and_then(|v: &http::HeaderValue| v.to_str().ok())
+                };
                 crate::i18n::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
             })
             .unwrap_or_default()
@@ -72,6 +77,10 @@ pub fn App() -> impl IntoView {
         let code = locale.get().code();
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", code);
+        }
+        // Lets end-to-end tests (and curious users) tell a hydrated page from a static one.
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
         }
     });
 

@@ -5,6 +5,7 @@ pub mod calendar;
 mod codes;
 mod role;
 mod stage;
+pub mod workflow;
 
 pub use calendar::Holidays;
 pub use codes::{DistrictCode, ParseError, Phone, Pin, ProvinceCode, RegistrationCode, Riel};

@@ -17,7 +17,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: impl Into<String>) -> Self {
-        Self { field: field.into(), key: key.into() }
+        Self {
+            field: field.into(),
+            key: key.into(),
+        }
     }
 
     pub fn parse(field: impl Into<String>, error: ParseError) -> Self {
@@ -93,7 +96,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => AppError::BadRequest(msg),
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::BadRequest(msg)
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Database,
             _ => AppError::Internal,
         }
@@ -143,9 +148,18 @@ mod tests {
     fn statuses_and_wire_format() {
         assert_eq!(AppError::Conflict.status(), 409);
         assert_eq!(AppError::IllegalTransition("x".into()).status(), 422);
-        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_secs: 5
+            }
+            .status(),
+            429
+        );
         let json = serde_json::to_string(&AppError::field("phone", "err_bad_phone")).unwrap();
-        assert_eq!(json, r#"{"error":"validation","detail":[{"field":"phone","key":"err_bad_phone"}]}"#);
+        assert_eq!(
+            json,
+            r#"{"error":"validation","detail":[{"field":"phone","key":"err_bad_phone"}]}"#
+        );
         let back: AppError = serde_json::from_str(&json).unwrap();
         assert_eq!(back, AppError::field("phone", "err_bad_phone"));
     }

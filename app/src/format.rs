@@ -33,7 +33,7 @@ pub fn group_thousands(value: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -83,7 +83,10 @@ mod tests {
         assert_eq!(from_khmer_digits("០៣២០០១៨១០០"), "0320018100");
         assert_eq!(to_khmer_digits("a1-b2"), "a១-b២");
         for n in [0_i64, 7, 42, 123_456_789] {
-            assert_eq!(from_khmer_digits(&to_khmer_digits(&n.to_string())), n.to_string());
+            assert_eq!(
+                from_khmer_digits(&to_khmer_digits(&n.to_string())),
+                n.to_string()
+            );
         }
     }
 }

@@ -61,7 +61,9 @@ pub fn negotiate(cookie_header: Option<&str>, accept_language: Option<&str>) -> 
     if let Some(locale) = cookie_header.and_then(cookie_locale) {
         return locale;
     }
-    accept_language.and_then(accept_language_locale).unwrap_or_default()
+    accept_language
+        .and_then(accept_language_locale)
+        .unwrap_or_default()
 }
 
 fn cookie_locale(header: &str) -> Option<Locale> {

@@ -10,15 +10,37 @@ impl MigrationName for Migration {
     }
 }
 
-/// (table, parent column, parent table, code length, gazetteer file)
-const LEVELS: [(&str, Option<(&str, &str)>, u32, &str); 4] = [
+/// A child level's (parent column, parent table).
+type Parent = Option<(&'static str, &'static str)>;
+
+/// (table, parent, code length, gazetteer file)
+const LEVELS: [(&str, Parent, u32, &str); 4] = [
     ("provinces", None, 2, reference::PROVINCES_CSV),
-    ("districts", Some(("province_code", "provinces")), 4, reference::DISTRICTS_CSV),
-    ("communes", Some(("district_code", "districts")), 6, reference::COMMUNES_CSV),
-    ("villages", Some(("commune_code", "communes")), 8, reference::VILLAGES_CSV),
+    (
+        "districts",
+        Some(("province_code", "provinces")),
+        4,
+        reference::DISTRICTS_CSV,
+    ),
+    (
+        "communes",
+        Some(("district_code", "districts")),
+        6,
+        reference::COMMUNES_CSV,
+    ),
+    (
+        "villages",
+        Some(("commune_code", "communes")),
+        8,
+        reference::VILLAGES_CSV,
+    ),
 ];
 
-fn geo_table(name: &'static str, parent: Option<(&'static str, &'static str)>, len: u32) -> TableCreateStatement {
+fn geo_table(
+    name: &'static str,
+    parent: Option<(&'static str, &'static str)>,
+    len: u32,
+) -> TableCreateStatement {
     let mut t = Table::create();
     t.table(name)
         .if_not_exists()
@@ -80,7 +102,14 @@ impl MigrationTrait for Migration {
                     .await?;
             }
             let mut columns = vec![
-                "code", "type_km", "type_latin", "type_en", "name_km", "name_latin", "lat", "lng",
+                "code",
+                "type_km",
+                "type_latin",
+                "type_en",
+                "name_km",
+                "name_latin",
+                "lat",
+                "lng",
             ];
             if let Some((column, _)) = parent {
                 columns.push(column);
@@ -93,7 +122,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, ..) in LEVELS.iter().rev() {
-            manager.drop_table(Table::drop().table(*table).take()).await?;
+            manager
+                .drop_table(Table::drop().table(*table).take())
+                .await?;
         }
         Ok(())
     }

@@ -16,7 +16,12 @@ impl MigrationName for Migration {
 const HOURS_KM: &str = "ច័ន្ទ–សុក្រ ៧:៣០–១១:៣០ និង ១៤:០០–១៧:០០";
 const HOURS_EN: &str = "Mon–Fri 07:30–11:30 and 14:00–17:00";
 
-fn fk(table: &'static str, column: &'static str, to: &'static str, to_col: &'static str) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    column: &'static str,
+    to: &'static str,
+    to_col: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -41,9 +46,22 @@ impl MigrationTrait for Migration {
         let sector_rows = reference::SECTORS
             .iter()
             .enumerate()
-            .map(|(i, (code, km, en))| vec![((i + 1) as i32).into(), (*code).into(), (*km).into(), (*en).into()])
+            .map(|(i, (code, km, en))| {
+                vec![
+                    ((i + 1) as i32).into(),
+                    (*code).into(),
+                    (*km).into(),
+                    (*en).into(),
+                ]
+            })
             .collect();
-        reference::insert_chunked(manager, "sectors", &["id", "code", "name_km", "name_en"], sector_rows).await?;
+        reference::insert_chunked(
+            manager,
+            "sectors",
+            &["id", "code", "name_km", "name_en"],
+            sector_rows,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -66,10 +84,11 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        let provinces: HashMap<String, reference::GeoUnit> = reference::parse_geo(reference::PROVINCES_CSV)?
-            .into_iter()
-            .map(|p| (p.code.clone(), p))
-            .collect();
+        let provinces: HashMap<String, reference::GeoUnit> =
+            reference::parse_geo(reference::PROVINCES_CSV)?
+                .into_iter()
+                .map(|p| (p.code.clone(), p))
+                .collect();
         let mut office_rows = Vec::new();
         for d in reference::parse_geo(reference::DISTRICTS_CSV)? {
             let province_code = d.parent_code.clone().unwrap_or_default();
@@ -81,8 +100,16 @@ impl MigrationTrait for Migration {
                 province_code.into(),
                 format!("ការិយាល័យច្រកចេញចូលតែមួយ{}{}", d.type_km, d.name_km).into(),
                 format!("One Window Service Office, {} {}", d.name_latin, d.type_en).into(),
-                format!("សាលា{}{} {}{}", d.type_km, d.name_km, province.type_km, province.name_km).into(),
-                format!("{} {} Hall, {} {}", d.name_latin, d.type_en, province.name_latin, province.type_en).into(),
+                format!(
+                    "សាលា{}{} {}{}",
+                    d.type_km, d.name_km, province.type_km, province.name_km
+                )
+                .into(),
+                format!(
+                    "{} {} Hall, {} {}",
+                    d.name_latin, d.type_en, province.name_latin, province.type_en
+                )
+                .into(),
                 HOURS_KM.into(),
                 HOURS_EN.into(),
                 d.lat.into(),
@@ -94,8 +121,16 @@ impl MigrationTrait for Migration {
             manager,
             "offices",
             &[
-                "code", "province_code", "name_km", "name_en", "address_km", "address_en",
-                "opening_hours_km", "opening_hours_en", "lat", "lng",
+                "code",
+                "province_code",
+                "name_km",
+                "name_en",
+                "address_km",
+                "address_en",
+                "opening_hours_km",
+                "opening_hours_en",
+                "lat",
+                "lng",
             ],
             office_rows,
         )
@@ -126,7 +161,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_services_sector").table("services").col("sector_id").take())
+            .create_index(
+                Index::create()
+                    .name("idx_services_sector")
+                    .table("services")
+                    .col("sector_id")
+                    .take(),
+            )
             .await?;
 
         manager
@@ -138,7 +179,11 @@ impl MigrationTrait for Migration {
                     .col(integer("position"))
                     .col(string_len("stage", 24))
                     .col(integer("working_days"))
-                    .foreign_key(&mut fk("workflow_steps", "service_id", "services", "id").on_delete(ForeignKeyAction::Cascade).take())
+                    .foreign_key(
+                        &mut fk("workflow_steps", "service_id", "services", "id")
+                            .on_delete(ForeignKeyAction::Cascade)
+                            .take(),
+                    )
                     .take(),
             )
             .await?;
@@ -168,13 +213,27 @@ impl MigrationTrait for Migration {
             .into_iter()
             .map(|h| vec![h.day.into(), h.name_km.into(), h.name_en.into()])
             .collect();
-        reference::insert_chunked(manager, "holidays", &["day", "name_km", "name_en"], holiday_rows).await?;
+        reference::insert_chunked(
+            manager,
+            "holidays",
+            &["day", "name_km", "name_en"],
+            holiday_rows,
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["holidays", "workflow_steps", "services", "offices", "sectors"] {
-            manager.drop_table(Table::drop().table(table).take()).await?;
+        for table in [
+            "holidays",
+            "workflow_steps",
+            "services",
+            "offices",
+            "sectors",
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).take())
+                .await?;
         }
         Ok(())
     }

@@ -8,7 +8,12 @@ impl MigrationName for Migration {
     }
 }
 
-fn fk(table: &'static str, column: &'static str, to: &'static str, to_col: &'static str) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    column: &'static str,
+    to: &'static str,
+    to_col: &'static str,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -16,7 +21,12 @@ fn fk(table: &'static str, column: &'static str, to: &'static str, to_col: &'sta
         .take()
 }
 
-fn index(table: &'static str, name: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+fn index(
+    table: &'static str,
+    name: &'static str,
+    columns: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in columns {
@@ -93,7 +103,11 @@ impl MigrationTrait for Migration {
                 .col(integer("user_id"))
                 .col(integer("sector_id"))
                 .primary_key(Index::create().col("user_id").col("sector_id"))
-                .foreign_key(&mut fk("user_sectors", "user_id", "users", "id").on_delete(ForeignKeyAction::Cascade).take())
+                .foreign_key(
+                    &mut fk("user_sectors", "user_id", "users", "id")
+                        .on_delete(ForeignKeyAction::Cascade)
+                        .take(),
+                )
                 .foreign_key(&mut fk("user_sectors", "sector_id", "sectors", "id"))
                 .take(),
             Table::create()
@@ -236,15 +250,39 @@ impl MigrationTrait for Migration {
         }
         let indexes = [
             index("applicants", "idx_applicants_phone", &["phone"], false),
-            index("cases", "uq_cases_province_year_sequence", &["province_code", "registration_year", "sequence"], true),
-            index("cases", "idx_cases_office_stage_due", &["office_code", "stage", "step_due_on"], false),
-            index("cases", "idx_cases_registered_at", &["registered_at"], false),
+            index(
+                "cases",
+                "idx_cases_office_stage_due",
+                &["office_code", "stage", "step_due_on"],
+                false,
+            ),
+            index(
+                "cases",
+                "idx_cases_registered_at",
+                &["registered_at"],
+                false,
+            ),
             index("cases", "idx_cases_applicant", &["applicant_id"], false),
             index("cases", "idx_cases_enterprise", &["enterprise_id"], false),
-            index("case_events", "uq_case_events_case_seq", &["case_id", "seq"], true),
-            index("payments", "uq_payments_office_year_seq", &["office_code", "year", "receipt_seq"], true),
+            index(
+                "case_events",
+                "uq_case_events_case_seq",
+                &["case_id", "seq"],
+                true,
+            ),
+            index(
+                "payments",
+                "uq_payments_office_year_seq",
+                &["office_code", "year", "receipt_seq"],
+                true,
+            ),
             index("payments", "idx_payments_case", &["case_id"], false),
-            index("complaints", "idx_complaints_office", &["office_code", "status"], false),
+            index(
+                "complaints",
+                "idx_complaints_office",
+                &["office_code", "status"],
+                false,
+            ),
         ];
         for i in indexes {
             manager.create_index(i).await?;
@@ -254,7 +292,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            manager.drop_table(Table::drop().table(*table).take()).await?;
+            manager
+                .drop_table(Table::drop().table(*table).take())
+                .await?;
         }
         Ok(())
     }

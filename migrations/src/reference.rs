@@ -102,7 +102,9 @@ pub async fn insert_chunked(
         let mut insert = Query::insert();
         insert.into_table(table).columns(columns.iter().copied());
         for row in chunk {
-            insert.values(row.clone()).map_err(|e| DbErr::Custom(e.to_string()))?;
+            insert
+                .values(row.clone())
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
         }
         manager.exec_stmt(insert).await?;
     }

@@ -115,11 +115,17 @@ pub struct CliError {
 
 impl CliError {
     pub fn usage(message: impl Into<String>) -> Self {
-        Self { code: 2, message: message.into() }
+        Self {
+            code: 2,
+            message: message.into(),
+        }
     }
 
     pub fn runtime(message: impl Into<String>) -> Self {
-        Self { code: 1, message: message.into() }
+        Self {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
@@ -153,7 +159,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the runtime: {err}");
@@ -188,7 +197,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Migrator::up(&conn, None).await?;
             let stats = crate::generate::generate(
                 &conn,
-                crate::generate::Options { cases, seed, year, progress: true },
+                crate::generate::Options {
+                    cases,
+                    seed,
+                    year,
+                    progress: true,
+                },
             )
             .await?;
             println!(
@@ -199,11 +213,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Command::User { action: UserAction::Add { username, role, office, province, full_name, sectors } } => {
+        Command::User {
+            action:
+                UserAction::Add {
+                    username,
+                    role,
+                    office,
+                    province,
+                    full_name,
+                    sectors,
+                },
+        } => {
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
-                .map_err(|e| CliError::usage(format!("cannot read the password from stdin: {e}")))?;
+                .map_err(|e| {
+                    CliError::usage(format!("cannot read the password from stdin: {e}"))
+                })?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let conn = open(&settings).await?;
             Migrator::up(&conn, None).await?;
@@ -265,7 +291,12 @@ mod tests {
         let line = one_line(&err);
         assert!(line.contains("-5") && line.contains("--cases"), "{line}");
         assert!(!line.contains('\n'));
-        let err = Cli::try_parse_from(["owso", "user", "add", "--username", "a", "--role", "boss"]).unwrap_err();
-        assert!(one_line(&err).contains("unknown role \"boss\""), "{}", one_line(&err));
+        let err = Cli::try_parse_from(["owso", "user", "add", "--username", "a", "--role", "boss"])
+            .unwrap_err();
+        assert!(
+            one_line(&err).contains("unknown role \"boss\""),
+            "{}",
+            one_line(&err)
+        );
     }
 }

@@ -14,8 +14,8 @@ use app::{
 };
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryOrder, Statement,
-    TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryOrder,
+    Statement,
 };
 
 use crate::{cli::CliError, names};
@@ -85,7 +85,9 @@ impl Weighted {
     }
     fn sample(&self, rng: &mut Rng) -> usize {
         let target = rng.unit() * self.0.last().copied().unwrap_or(0.0);
-        self.0.partition_point(|c| *c <= target).min(self.0.len().saturating_sub(1))
+        self.0
+            .partition_point(|c| *c <= target)
+            .min(self.0.len().saturating_sub(1))
     }
 }
 
@@ -146,7 +148,7 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
     let mut counters = load_counters(db).await?;
     let backend = db.get_database_backend();
 
-    let mut rng = Rng(opts.seed ^ 0x5EED_0F_0A5E);
+    let mut rng = Rng(opts.seed ^ 0x005E_ED0F_0A5E);
     // Registration instants first, sorted, so that codes and ids follow time as they would.
     let mut instants: Vec<i64> = (0..opts.cases)
         .map(|_| {
@@ -171,7 +173,13 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
         counters
     });
     while let Some((count, statements)) = rx.recv().await {
-        let txn = db.begin().await?;
+        let txn = app::backend::db::begin_write(db).await?;
+        if backend == DatabaseBackend::Sqlite {
+            // Index pages must stay in memory while millions of rows go in; the default 2 MB
+            // cache makes every index insert a read from the OS.
+            txn.execute_unprepared("PRAGMA cache_size = -262144")
+                .await?;
+        }
         for statement in statements {
             txn.execute_unprepared(&statement).await?;
         }
@@ -180,12 +188,17 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
             bar.inc(count as u64);
         }
     }
-    let counters = builder.await.map_err(|e| CliError::runtime(format!("generator thread: {e}")))?;
+    let counters = builder
+        .await
+        .map_err(|e| CliError::runtime(format!("generator thread: {e}")))?;
     save_sequences(db, &counters).await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(Stats { cases: opts.cases, seconds: started.elapsed().as_secs_f64() })
+    Ok(Stats {
+        cases: opts.cases,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
@@ -193,9 +206,9 @@ fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     Some(bar)
@@ -209,7 +222,9 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
         }
         Some(y) => (
             NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today),
-            NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(today).min(today),
+            NaiveDate::from_ymd_opt(y, 12, 31)
+                .unwrap_or(today)
+                .min(today),
         ),
         None => (today - Days::new(730), today),
     };
@@ -221,13 +236,24 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
         .map(|d| (d.code, d.type_en))
         .collect();
     let mut villages_by_district: HashMap<String, Vec<String>> = HashMap::new();
-    for v in village::Entity::find().order_by_asc(village::Column::Code).all(db).await? {
-        villages_by_district.entry(v.code[..4].to_string()).or_default().push(v.code);
+    for v in village::Entity::find()
+        .order_by_asc(village::Column::Code)
+        .all(db)
+        .await?
+    {
+        villages_by_district
+            .entry(v.code[..4].to_string())
+            .or_default()
+            .push(v.code);
     }
     let mut rng = Rng(opts.seed.wrapping_mul(31).wrapping_add(7));
     let mut office_weights = Vec::new();
     let mut offices = Vec::new();
-    for o in office::Entity::find().order_by_asc(office::Column::Code).all(db).await? {
+    for o in office::Entity::find()
+        .order_by_asc(office::Column::Code)
+        .all(db)
+        .await?
+    {
         if !o.active {
             continue;
         }
@@ -253,12 +279,20 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
     let mut steps_by_service: HashMap<i32, Vec<(i32, Stage, u32)>> = HashMap::new();
     for s in workflow_step::Entity::find().all(db).await? {
         if let Some(stage) = Stage::from_id(&s.stage) {
-            steps_by_service.entry(s.service_id).or_default().push((s.position, stage, s.working_days.max(0) as u32));
+            steps_by_service.entry(s.service_id).or_default().push((
+                s.position,
+                stage,
+                s.working_days.max(0) as u32,
+            ));
         }
     }
     let mut services = Vec::new();
     let mut service_weights = Vec::new();
-    for s in service::Entity::find().order_by_asc(service::Column::Id).all(db).await? {
+    for s in service::Entity::find()
+        .order_by_asc(service::Column::Id)
+        .all(db)
+        .await?
+    {
         if !s.active {
             continue;
         }
@@ -287,10 +321,18 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
         });
     }
     if offices.is_empty() || services.is_empty() {
-        return Err(CliError::usage("no offices or services with a workflow: run `owso seed --demo` first"));
+        return Err(CliError::usage(
+            "no offices or services with a workflow: run `owso seed --demo` first",
+        ));
     }
 
-    let holidays = Holidays::new(holiday::Entity::find().all(db).await?.into_iter().map(|h| h.day));
+    let holidays = Holidays::new(
+        holiday::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| h.day),
+    );
     let mut days = Vec::new();
     let mut day_weights = Vec::new();
     let mut day = start;
@@ -311,7 +353,9 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
         day = day + Days::new(1);
     }
     if days.is_empty() {
-        return Err(CliError::usage("--year: that year has no working days up to today"));
+        return Err(CliError::usage(
+            "--year: that year has no working days up to today",
+        ));
     }
     Ok(World {
         offices,
@@ -335,11 +379,20 @@ async fn max_id(db: &DatabaseConnection, table: &str) -> Result<i64, CliError> {
     Ok(row.and_then(|r| r.max_id).unwrap_or(0))
 }
 
-async fn load_sequences(db: &DatabaseConnection, sql: &str) -> Result<HashMap<(String, i32), i32>, CliError> {
-    let rows = SequenceRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| ((r.key, r.year), r.last_value)).collect())
+async fn load_sequences(
+    db: &DatabaseConnection,
+    sql: &str,
+) -> Result<HashMap<(String, i32), i32>, CliError> {
+    let rows = SequenceRow::find_by_statement(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_string(),
+    ))
+    .all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ((r.key, r.year), r.last_value))
+        .collect())
 }
 
 async fn load_counters(db: &DatabaseConnection) -> Result<Counters, CliError> {
@@ -349,14 +402,22 @@ async fn load_counters(db: &DatabaseConnection) -> Result<Counters, CliError> {
         enterprise_id: max_id(db, "enterprises").await? + 1,
         event_id: max_id(db, "case_events").await? + 1,
         payment_id: max_id(db, "payments").await? + 1,
-        case_seq: load_sequences(db, "SELECT province_code AS key, year, last_value FROM case_sequences").await?,
-        receipt_seq: load_sequences(db, "SELECT office_code AS key, year, last_value FROM receipt_sequences").await?,
+        case_seq: load_sequences(
+            db,
+            "SELECT province_code AS key, year, last_value FROM case_sequences",
+        )
+        .await?,
+        receipt_seq: load_sequences(
+            db,
+            "SELECT office_code AS key, year, last_value FROM receipt_sequences",
+        )
+        .await?,
     })
 }
 
 async fn save_sequences(db: &DatabaseConnection, counters: &Counters) -> Result<(), CliError> {
     let backend = db.get_database_backend();
-    let txn = db.begin().await?;
+    let txn = app::backend::db::begin_write(db).await?;
     for (table, key_column, map) in [
         ("case_sequences", "province_code", &counters.case_seq),
         ("receipt_sequences", "office_code", &counters.receipt_seq),
@@ -371,7 +432,13 @@ async fn save_sequences(db: &DatabaseConnection, counters: &Counters) -> Result<
     }
     if backend == DatabaseBackend::Postgres {
         // Ids were written explicitly; move each identity sequence past them.
-        for table in ["cases", "applicants", "enterprises", "case_events", "payments"] {
+        for table in [
+            "cases",
+            "applicants",
+            "enterprises",
+            "case_events",
+            "payments",
+        ] {
             txn.execute_unprepared(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
             ))
@@ -384,8 +451,15 @@ async fn save_sequences(db: &DatabaseConnection, counters: &Counters) -> Result<
 
 /// A moment in office hours (07:30–11:30 or 14:00–17:00 local) on `day`, as Unix seconds.
 fn local_working_instant(day: NaiveDate, rng: &mut Rng) -> i64 {
-    let minute_of_day = if rng.chance(0.6) { 450 + rng.below(240) } else { 840 + rng.below(180) } as i64;
-    let midnight = day.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp()).unwrap_or(0);
+    let minute_of_day = if rng.chance(0.6) {
+        450 + rng.below(240)
+    } else {
+        840 + rng.below(180)
+    } as i64;
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp())
+        .unwrap_or(0);
     midnight + minute_of_day * 60 + rng.below(60) as i64 - LOCAL_OFFSET_SECS
 }
 
@@ -425,14 +499,21 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
     let service = &world.services[world.service_weights.sample(rng)];
     let reg_date = local_date(registered);
     let year = reg_date.year();
-    let seq = c.case_seq.entry((office.province.clone(), year)).or_insert(0);
+    let seq = c
+        .case_seq
+        .entry((office.province.clone(), year))
+        .or_insert(0);
     *seq += 1;
     let sequence = *seq;
     let code = format!("{}{:02}{:06}", office.province, year % 100, sequence);
     let pin = format!("{:06}", rng.below(1_000_000));
     let case_id = c.case_id;
     c.case_id += 1;
-    let quantity: i64 = if rng.chance(0.8) { 1 } else { 1 + rng.below(4) as i64 };
+    let quantity: i64 = if rng.chance(0.8) {
+        1
+    } else {
+        1 + rng.below(4) as i64
+    };
     let fee_total = service.fee * quantity;
 
     // The applicant: an enterprise for business sectors now and then, otherwise a person.
@@ -457,9 +538,17 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
         c.applicant_id += 1;
         let female = rng.chance(0.52);
         let (family_km, family_latin) = rng.pick(names::FAMILY_NAMES);
-        let (given_km, given_latin) = rng.pick(if female { names::FEMALE_NAMES } else { names::MALE_NAMES });
-        let born = NaiveDate::from_ymd_opt(1950 + rng.below(55) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
-            .unwrap_or_default();
+        let (given_km, given_latin) = rng.pick(if female {
+            names::FEMALE_NAMES
+        } else {
+            names::MALE_NAMES
+        });
+        let born = NaiveDate::from_ymd_opt(
+            1950 + rng.below(55) as i32,
+            1 + rng.below(12) as u32,
+            1 + rng.below(28) as u32,
+        )
+        .unwrap_or_default();
         sql.push(
             Table::Applicants,
             format_args!(
@@ -480,15 +569,33 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
     let mut paused_days: u32 = 0;
     let mut status = "active";
     let mut stage_entered = registered;
-    let mut current = service.steps.get(1).map(|s| s.0).unwrap_or(Stage::Delivered);
+    let mut current = service
+        .steps
+        .get(1)
+        .map(|s| s.0)
+        .unwrap_or(Stage::Delivered);
     let online_waiting = registered > world.as_of - 10 * 86_400 && rng.chance(0.05);
     let mut delivered_at = None;
     let mut paid_at = None;
     if online_waiting {
         current = Stage::Registration;
-        events.push(Event { action: "pre_register", from: None, to: Some(Stage::Registration), status, comment: None, at: registered });
+        events.push(Event {
+            action: "pre_register",
+            from: None,
+            to: Some(Stage::Registration),
+            status,
+            comment: None,
+            at: registered,
+        });
     } else {
-        events.push(Event { action: "register", from: None, to: Some(current), status, comment: None, at: registered });
+        events.push(Event {
+            action: "register",
+            from: None,
+            to: Some(current),
+            status,
+            comment: None,
+            at: registered,
+        });
         let mut t = registered;
         for (i, &(stage, allowance)) in service.steps.iter().enumerate().skip(1) {
             current = stage;
@@ -508,7 +615,14 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                 if returned_at > world.as_of {
                     break;
                 }
-                events.push(Event { action: "return", from: Some(stage), to: Some(stage), status: "returned_to_citizen", comment: Some(rng.pick(RETURN_REASONS)), at: returned_at });
+                events.push(Event {
+                    action: "return",
+                    from: Some(stage),
+                    to: Some(stage),
+                    status: "returned_to_citizen",
+                    comment: Some(rng.pick(RETURN_REASONS)),
+                    at: returned_at,
+                });
                 let wait = 1 + rng.below(8) as u32;
                 let resubmitted = later(world, rng, returned_at, wait);
                 if resubmitted > world.as_of {
@@ -517,7 +631,14 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                     break;
                 }
                 paused_days += wait;
-                events.push(Event { action: "resubmit", from: Some(stage), to: Some(stage), status: "active", comment: None, at: resubmitted });
+                events.push(Event {
+                    action: "resubmit",
+                    from: Some(stage),
+                    to: Some(stage),
+                    status: "active",
+                    comment: None,
+                    at: resubmitted,
+                });
                 t = resubmitted;
             }
             let next_at = later(world, rng, t, days);
@@ -525,12 +646,23 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                 break;
             }
             if stage.is_review() && rng.chance(0.005) {
-                events.push(Event { action: "reject", from: Some(stage), to: Some(stage), status: "rejected", comment: Some(rng.pick(REJECT_REASONS)), at: next_at });
+                events.push(Event {
+                    action: "reject",
+                    from: Some(stage),
+                    to: Some(stage),
+                    status: "rejected",
+                    comment: Some(rng.pick(REJECT_REASONS)),
+                    at: next_at,
+                });
                 status = "rejected";
                 stage_entered = next_at;
                 break;
             }
-            let next = service.steps.get(i + 1).map(|s| s.0).unwrap_or(Stage::Delivered);
+            let next = service
+                .steps
+                .get(i + 1)
+                .map(|s| s.0)
+                .unwrap_or(Stage::Delivered);
             let action = match stage {
                 Stage::Cashier => {
                     paid_at = Some(next_at);
@@ -545,7 +677,14 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                 status = "delivered";
                 delivered_at = Some(next_at);
             }
-            events.push(Event { action, from: Some(stage), to: Some(next), status, comment: None, at: next_at });
+            events.push(Event {
+                action,
+                from: Some(stage),
+                to: Some(next),
+                status,
+                comment: None,
+                at: next_at,
+            });
             t = next_at;
             if next == Stage::Delivered {
                 current = Stage::Delivered;
@@ -555,17 +694,32 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
         }
     }
 
-    let allowance = service.steps.iter().find(|s| s.0 == current).map(|s| s.1).unwrap_or(0);
-    let step_due = if matches!(current, Stage::Delivered | Stage::Returned) || status == "rejected" {
+    let allowance = service
+        .steps
+        .iter()
+        .find(|s| s.0 == current)
+        .map(|s| s.1)
+        .unwrap_or(0);
+    let step_due = if matches!(current, Stage::Delivered | Stage::Returned) || status == "rejected"
+    {
         None
     } else {
-        Some(world.holidays.add_working_days(local_date(stage_entered), allowance))
+        Some(
+            world
+                .holidays
+                .add_working_days(local_date(stage_entered), allowance),
+        )
     };
-    let due = world.holidays.add_working_days(reg_date, service.time_standard + paused_days);
+    let due = world
+        .holidays
+        .add_working_days(reg_date, service.time_standard + paused_days);
     let village = if office.villages.is_empty() {
         "NULL".to_string()
     } else {
-        format!("'{}'", office.villages[rng.below(office.villages.len() as u64) as usize])
+        format!(
+            "'{}'",
+            office.villages[rng.below(office.villages.len() as u64) as usize]
+        )
     };
     let last_at = events.last().map(|e| e.at).unwrap_or(registered);
     sql.push(
@@ -601,17 +755,25 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                 "({id},{case_id},{},'{}',{},{},'{}',NULL,NULL,{},{})",
                 seq + 1,
                 e.action,
-                e.from.map(|s| format!("'{}'", s.id())).unwrap_or_else(|| "NULL".into()),
-                e.to.map(|s| format!("'{}'", s.id())).unwrap_or_else(|| "NULL".into()),
+                e.from
+                    .map(|s| format!("'{}'", s.id()))
+                    .unwrap_or_else(|| "NULL".into()),
+                e.to.map(|s| format!("'{}'", s.id()))
+                    .unwrap_or_else(|| "NULL".into()),
                 e.status,
-                e.comment.map(|t| format!("'{t}'")).unwrap_or_else(|| "NULL".into()),
+                e.comment
+                    .map(|t| format!("'{t}'"))
+                    .unwrap_or_else(|| "NULL".into()),
                 Ts(e.at)
             ),
         );
     }
     if let Some(at) = paid_at {
         let pay_year = local_date(at).year();
-        let receipt = c.receipt_seq.entry((office.code.clone(), pay_year)).or_insert(0);
+        let receipt = c
+            .receipt_seq
+            .entry((office.code.clone(), pay_year))
+            .or_insert(0);
         *receipt += 1;
         let id = c.payment_id;
         c.payment_id += 1;
@@ -663,7 +825,13 @@ enum Table {
 }
 
 impl Table {
-    const ALL: [Table; 5] = [Table::Applicants, Table::Enterprises, Table::Cases, Table::CaseEvents, Table::Payments];
+    const ALL: [Table; 5] = [
+        Table::Applicants,
+        Table::Enterprises,
+        Table::Cases,
+        Table::CaseEvents,
+        Table::Payments,
+    ];
 
     fn header(self) -> &'static str {
         match self {
@@ -684,7 +852,10 @@ struct SqlBatch {
 
 impl SqlBatch {
     fn new(_backend: DatabaseBackend) -> Self {
-        Self { open: Default::default(), done: vec![Vec::new(); 5] }
+        Self {
+            open: Default::default(),
+            done: vec![Vec::new(); 5],
+        }
     }
 
     fn push(&mut self, table: Table, row: std::fmt::Arguments<'_>) {
@@ -745,7 +916,10 @@ mod tests {
             let t = local_working_instant(day, &mut rng);
             assert_eq!(local_date(t), day);
             let minute = ((t + LOCAL_OFFSET_SECS).rem_euclid(86_400)) / 60;
-            assert!((450..690).contains(&minute) || (840..1020).contains(&minute), "{minute}");
+            assert!(
+                (450..690).contains(&minute) || (840..1020).contains(&minute),
+                "{minute}"
+            );
         }
     }
 

@@ -4,7 +4,9 @@ use app::{
     backend::entities::{case, service, workflow_step},
     domain::{calendar::split_time_standard, Stage},
 };
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
 use serde::Deserialize;
 
 use crate::cli::CliError;
@@ -36,8 +38,9 @@ pub fn demo_services() -> Result<Vec<DemoService>, CliError> {
         .map_err(|e| CliError::runtime(format!("demo catalogue: {e}")))?;
     for s in &services {
         for stage in &s.workflow {
-            Stage::from_id(stage)
-                .ok_or_else(|| CliError::runtime(format!("demo catalogue: {}: unknown stage {stage}", s.code)))?;
+            Stage::from_id(stage).ok_or_else(|| {
+                CliError::runtime(format!("demo catalogue: {}: unknown stage {stage}", s.code))
+            })?;
         }
     }
     Ok(services)
@@ -52,7 +55,11 @@ pub async fn load_catalogue(db: &DatabaseConnection) -> Result<usize, CliError> 
     let now = chrono::Utc::now();
     let txn = db.begin().await?;
     for s in &services {
-        let stages: Vec<Stage> = s.workflow.iter().filter_map(|id| Stage::from_id(id)).collect();
+        let stages: Vec<Stage> = s
+            .workflow
+            .iter()
+            .filter_map(|id| Stage::from_id(id))
+            .collect();
         let created = service::ActiveModel {
             code: Set(s.code.clone()),
             sector_id: Set(s.sector),
@@ -98,10 +105,18 @@ pub async fn demo(db: &DatabaseConnection, cases: u64) -> Result<(), CliError> {
     if existing == 0 && cases > 0 {
         let stats = crate::generate::generate(
             db,
-            crate::generate::Options { cases, seed: DEMO_CASES_SEED, year: None, progress: true },
+            crate::generate::Options {
+                cases,
+                seed: DEMO_CASES_SEED,
+                year: None,
+                progress: true,
+            },
         )
         .await?;
-        println!("demo cases: {} generated in {:.1} s", stats.cases, stats.seconds);
+        println!(
+            "demo cases: {} generated in {:.1} s",
+            stats.cases, stats.seconds
+        );
     } else {
         println!("demo cases: database already has {existing} cases; none added");
     }

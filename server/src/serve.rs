@@ -24,18 +24,25 @@ use crate::cli::CliError;
 
 /// Leptos options built from the settings, so the binary runs outside `cargo leptos` too.
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
-    let env_or = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    let env_or =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
     LeptosOptions::builder()
         .output_name(env_or("LEPTOS_OUTPUT_NAME", "owso"))
         .site_root(settings.site_root.to_string_lossy().to_string())
         .site_pkg_dir(env_or("LEPTOS_SITE_PKG_DIR", "pkg"))
         .site_addr(settings.addr)
-        .reload_port(env_or("LEPTOS_RELOAD_PORT", "3001").parse::<u32>().unwrap_or(3001))
-        .env(if env_or("LEPTOS_ENV", "PROD").eq_ignore_ascii_case("DEV") {
-            leptos::config::Env::DEV
-        } else {
-            leptos::config::Env::PROD
-        })
+        .reload_port(
+            env_or("LEPTOS_RELOAD_PORT", "3001")
+                .parse::<u32>()
+                .unwrap_or(3001),
+        )
+        .env(
+            if env_or("LEPTOS_ENV", "PROD").eq_ignore_ascii_case("DEV") {
+                leptos::config::Env::DEV
+            } else {
+                leptos::config::Env::PROD
+            },
+        )
         .build()
 }
 
@@ -73,14 +80,21 @@ pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
         .map_err(|e| CliError::usage(format!("DATABASE_URL: cannot open the database: {e}")))?;
     Migrator::up(&conn, None).await?;
     let options = leptos_options(&settings);
-    Ok(AppState { db: conn, options, settings: Arc::new(settings) })
+    Ok(AppState {
+        db: conn,
+        options,
+        settings: Arc::new(settings),
+    })
 }
 
 /// Serves on an already bound listener until the future is dropped; used by `run` and tests.
 pub async fn serve_on(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 pub async fn run(settings: Settings) -> Result<(), CliError> {
@@ -91,7 +105,9 @@ pub async fn run(settings: Settings) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::usage(format!("OWSO_ADDR: cannot listen on {addr}: {e}")))?;
     tracing::info!("listening on http://{addr}");
-    serve_on(listener, state).await.map_err(|e| CliError::runtime(format!("server: {e}")))
+    serve_on(listener, state)
+        .await
+        .map_err(|e| CliError::runtime(format!("server: {e}")))
 }
 
 pub fn init_tracing() {
@@ -107,7 +123,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

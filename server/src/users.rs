@@ -4,7 +4,10 @@ use app::{
     backend::entities::{office, user, user_sector},
     domain::{DistrictCode, Jurisdiction, ProvinceCode, Role},
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 
 use crate::cli::CliError;
 
@@ -28,7 +31,9 @@ fn validate(new: &NewUser) -> Result<Jurisdiction, CliError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if !name_ok {
-        return Err(CliError::usage("--username: 3 to 64 characters of a-z, 0-9, '.', '_' or '-'"));
+        return Err(CliError::usage(
+            "--username: 3 to 64 characters of a-z, 0-9, '.', '_' or '-'",
+        ));
     }
     let chars = new.password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
@@ -37,23 +42,36 @@ fn validate(new: &NewUser) -> Result<Jurisdiction, CliError> {
         )));
     }
     if !new.sectors.is_empty() && new.role != Role::TechnicalOfficer {
-        return Err(CliError::usage("--sectors: only a technical_officer is bound to sectors"));
+        return Err(CliError::usage(
+            "--sectors: only a technical_officer is bound to sectors",
+        ));
     }
     if new.role == Role::TechnicalOfficer && new.sectors.is_empty() {
-        return Err(CliError::usage("--sectors: a technical_officer needs at least one sector (1-17)"));
+        return Err(CliError::usage(
+            "--sectors: a technical_officer needs at least one sector (1-17)",
+        ));
     }
     if let Some(bad) = new.sectors.iter().find(|s| !(1..=17).contains(*s)) {
-        return Err(CliError::usage(format!("--sectors: {bad} is not a sector id (1-17)")));
+        return Err(CliError::usage(format!(
+            "--sectors: {bad} is not a sector id (1-17)"
+        )));
     }
-    Jurisdiction::for_role(new.role, new.office.clone(), new.province.clone()).map_err(CliError::usage)
+    Jurisdiction::for_role(new.role, new.office.clone(), new.province.clone())
+        .map_err(CliError::usage)
 }
 
 /// Creates the user and their sector bindings in one transaction; answers the new id.
 pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError> {
     let jurisdiction = validate(&new)?;
     if let Jurisdiction::Office(code) = &jurisdiction {
-        if office::Entity::find_by_id(code.as_str()).one(db).await?.is_none() {
-            return Err(CliError::usage(format!("--office: no office has code {code}")));
+        if office::Entity::find_by_id(code.as_str())
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Err(CliError::usage(format!(
+                "--office: no office has code {code}"
+            )));
         }
     }
     if user::Entity::find()
@@ -62,7 +80,10 @@ pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError>
         .await?
         .is_some()
     {
-        return Err(CliError::usage(format!("--username: {:?} is taken", new.username)));
+        return Err(CliError::usage(format!(
+            "--username: {:?} is taken",
+            new.username
+        )));
     }
     let hash = password_auth::generate_hash(&new.password);
     let now = chrono::Utc::now();
@@ -85,9 +106,12 @@ pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError>
     .insert(&txn)
     .await?;
     for sector_id in new.sectors {
-        user_sector::ActiveModel { user_id: Set(created.id), sector_id: Set(sector_id) }
-            .insert(&txn)
-            .await?;
+        user_sector::ActiveModel {
+            user_id: Set(created.id),
+            sector_id: Set(sector_id),
+        }
+        .insert(&txn)
+        .await?;
     }
     txn.commit().await?;
     Ok(created.id)

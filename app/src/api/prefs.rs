@@ -6,7 +6,8 @@ use crate::{error::AppError, i18n::Locale};
 #[server(endpoint = "prefs/language")]
 pub async fn set_language(lang: String) -> Result<Locale, AppError> {
     use crate::i18n::LANG_COOKIE;
-    let locale = Locale::from_code(&lang).ok_or_else(|| AppError::field("lang", "err_out_of_range"));
+    let locale =
+        Locale::from_code(&lang).ok_or_else(|| AppError::field("lang", "err_out_of_range"));
     let locale = super::with_status(locale)?;
     let secure = crate::backend::state::app_state()?.settings.secure_cookies;
     let cookie = format!(

@@ -33,8 +33,9 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, Db
         if let Some(path) = sqlite_path(url) {
             if let Some(parent) = std::path::Path::new(&path).parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
+                    })?;
                 }
             }
         }
@@ -58,14 +59,17 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, Db
     let db = Database::connect(options).await?;
     if kind == DbKind::Sqlite {
         // Keeps the WAL from growing without bound between automatic checkpoints under load.
-        db.execute_unprepared("PRAGMA wal_autocheckpoint = 4000").await?;
+        db.execute_unprepared("PRAGMA wal_autocheckpoint = 4000")
+            .await?;
     }
     Ok(db)
 }
 
 /// The file path inside a `sqlite://path?opts` URL, or `None` for an in-memory database.
 pub fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -77,11 +81,28 @@ pub fn sqlite_path(url: &str) -> Option<String> {
 pub fn validate_url(url: &str) -> Result<DbKind, String> {
     let kind = DbKind::of_url(url)?;
     if kind == DbKind::Sqlite {
-        sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .map_err(|e| format!("DATABASE_URL: {e}"))?;
     } else {
-        sea_orm::sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL: {e}"))?;
+        sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)
+            .map_err(|e| format!("DATABASE_URL: {e}"))?;
     }
     Ok(kind)
+}
+
+/// Starts a write transaction. On SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`),
+/// so two writers queue on the busy timeout instead of one failing when it upgrades its lock.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        db.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+    } else {
+        db.begin().await
+    }
 }
 
 #[cfg(test)]
@@ -93,7 +114,10 @@ mod tests {
         assert_eq!(DbKind::of_url("sqlite://data/owso.db"), Ok(DbKind::Sqlite));
         assert_eq!(DbKind::of_url("postgres://u@h/db"), Ok(DbKind::Postgres));
         assert!(DbKind::of_url("mysql://u@h/db").is_err());
-        assert_eq!(sqlite_path("sqlite://data/owso.db?mode=rwc").as_deref(), Some("data/owso.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/owso.db?mode=rwc").as_deref(),
+            Some("data/owso.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 }

@@ -24,7 +24,8 @@ impl Settings {
 
     /// Reads settings through `lookup`, so tests can supply their own environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
-        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url =
+            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         crate::backend::db::DbKind::of_url(&database_url)?;
         let addr_text = lookup("OWSO_ADDR")
             .or_else(|| lookup("LEPTOS_SITE_ADDR"))
@@ -32,7 +33,8 @@ impl Settings {
         let addr = addr_text
             .parse()
             .map_err(|_| format!("OWSO_ADDR: {addr_text:?} is not a host:port address"))?;
-        let site_root = PathBuf::from(lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_string()));
+        let site_root =
+            PathBuf::from(lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_string()));
         let db_pool_size = match lookup("OWSO_DB_POOL") {
             None => 16,
             Some(v) => v
@@ -46,7 +48,13 @@ impl Settings {
             Some("1") | Some("true") => true,
             Some(v) => return Err(format!("OWSO_SECURE_COOKIES: {v:?} is not true or false")),
         };
-        Ok(Settings { database_url, addr, site_root, db_pool_size, secure_cookies })
+        Ok(Settings {
+            database_url,
+            addr,
+            site_root,
+            db_pool_size,
+            secure_cookies,
+        })
     }
 }
 
@@ -55,8 +63,16 @@ mod tests {
     use super::*;
 
     fn with(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-        let owned: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Settings::from_lookup(move |name| owned.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(move |name| {
+            owned
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     #[test]
@@ -64,10 +80,18 @@ mod tests {
         let s = with(&[]).unwrap();
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.addr.port(), 3000);
-        assert!(with(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("DATABASE_URL"));
-        assert!(with(&[("OWSO_ADDR", "nowhere")]).unwrap_err().contains("OWSO_ADDR"));
+        assert!(with(&[("DATABASE_URL", "mysql://x")])
+            .unwrap_err()
+            .contains("DATABASE_URL"));
+        assert!(with(&[("OWSO_ADDR", "nowhere")])
+            .unwrap_err()
+            .contains("OWSO_ADDR"));
         assert!(with(&[("OWSO_DB_POOL", "0")]).is_err());
         assert!(with(&[("OWSO_SECURE_COOKIES", "yes")]).is_err());
-        assert!(with(&[("OWSO_SECURE_COOKIES", "true")]).unwrap().secure_cookies);
+        assert!(
+            with(&[("OWSO_SECURE_COOKIES", "true")])
+                .unwrap()
+                .secure_cookies
+        );
     }
 }

@@ -37,7 +37,11 @@ impl Holidays {
 
     /// Working days from `from` (exclusive) to `to` (inclusive); negative when `to` is earlier.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (lo, hi, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let (lo, hi, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut count = 0;
         let mut day = lo;
         while day < hi {
@@ -68,8 +72,11 @@ pub fn split_time_standard(total_days: u32, stages: &[super::Stage]) -> Vec<u32>
         return vec![0; stages.len()];
     }
     let mut shares: Vec<u32> = weights.iter().map(|w| total_days * w / sum).collect();
-    let mut remainders: Vec<(u32, usize)> =
-        weights.iter().enumerate().map(|(i, w)| ((total_days * w) % sum, i)).collect();
+    let mut remainders: Vec<(u32, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| ((total_days * w) % sum, i))
+        .collect();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut left = total_days - shares.iter().sum::<u32>();
     for (_, i) in remainders {
@@ -124,6 +131,9 @@ mod tests {
             assert_eq!(split.iter().sum::<u32>(), total, "{total}: {split:?}");
             assert_eq!(split[0] + split[1] + split[7] + split[8], 0);
         }
-        assert_eq!(split_time_standard(5, &[Stage::Registration, Stage::Delivered]), vec![0, 0]);
+        assert_eq!(
+            split_time_standard(5, &[Stage::Registration, Stage::Delivered]),
+            vec![0, 0]
+        );
     }
 }

@@ -66,7 +66,12 @@ impl RegistrationCode {
         if !(2000..2100).contains(&year) || sequence == 0 || sequence > Self::MAX_SEQUENCE {
             return Err(ParseError::OutOfRange);
         }
-        Ok(Self(format!("{}{:02}{:06}", province.as_str(), year % 100, sequence)))
+        Ok(Self(format!(
+            "{}{:02}{:06}",
+            province.as_str(),
+            year % 100,
+            sequence
+        )))
     }
 
     pub fn parse(input: &str) -> Result<Self, ParseError> {
@@ -167,7 +172,10 @@ impl Phone {
         if digits.is_empty() {
             return Err(ParseError::Empty);
         }
-        if let Some(rest) = digits.strip_prefix("+855").or_else(|| digits.strip_prefix("00855")) {
+        if let Some(rest) = digits
+            .strip_prefix("+855")
+            .or_else(|| digits.strip_prefix("00855"))
+        {
             digits = format!("0{}", rest.trim_start_matches('0'));
         } else if let Some(rest) = digits.strip_prefix("855") {
             if digits.len() >= 11 {
@@ -202,6 +210,10 @@ impl Riel {
     pub const MAX_INPUT: i64 = 1_000_000_000;
 
     pub fn parse(input: &str) -> Result<Self, ParseError> {
+        // A minus sign is refused rather than dropped with the other separators.
+        if input.contains('-') {
+            return Err(ParseError::NotDigits);
+        }
         let cleaned = normalise_digits(input.trim().trim_end_matches('៛').trim());
         if cleaned.is_empty() {
             return Err(ParseError::Empty);
@@ -279,34 +291,70 @@ mod tests {
     #[test]
     fn registration_code_refuses_bad_input() {
         assert_eq!(RegistrationCode::parse(""), Err(ParseError::Empty));
-        assert_eq!(RegistrationCode::parse("032001810"), Err(ParseError::WrongLength(10)));
-        assert_eq!(RegistrationCode::parse("03200181000"), Err(ParseError::WrongLength(10)));
-        assert_eq!(RegistrationCode::parse("03200181a0"), Err(ParseError::NotDigits));
-        assert_eq!(RegistrationCode::parse("2620018100"), Err(ParseError::OutOfRange));
-        assert_eq!(RegistrationCode::parse("0020018100"), Err(ParseError::OutOfRange));
-        assert_eq!(RegistrationCode::parse("0326000000"), Err(ParseError::OutOfRange));
+        assert_eq!(
+            RegistrationCode::parse("032001810"),
+            Err(ParseError::WrongLength(10))
+        );
+        assert_eq!(
+            RegistrationCode::parse("03200181000"),
+            Err(ParseError::WrongLength(10))
+        );
+        assert_eq!(
+            RegistrationCode::parse("03200181a0"),
+            Err(ParseError::NotDigits)
+        );
+        assert_eq!(
+            RegistrationCode::parse("2620018100"),
+            Err(ParseError::OutOfRange)
+        );
+        assert_eq!(
+            RegistrationCode::parse("0020018100"),
+            Err(ParseError::OutOfRange)
+        );
+        assert_eq!(
+            RegistrationCode::parse("0326000000"),
+            Err(ParseError::OutOfRange)
+        );
     }
 
     #[test]
     fn registration_code_is_built_from_parts() {
         let p = ProvinceCode::parse("12").unwrap();
-        assert_eq!(RegistrationCode::new(&p, 2026, 7).unwrap().as_str(), "1226000007");
-        assert_eq!(RegistrationCode::new(&p, 2026, 1_000_000), Err(ParseError::OutOfRange));
-        assert_eq!(RegistrationCode::new(&p, 2026, 0), Err(ParseError::OutOfRange));
+        assert_eq!(
+            RegistrationCode::new(&p, 2026, 7).unwrap().as_str(),
+            "1226000007"
+        );
+        assert_eq!(
+            RegistrationCode::new(&p, 2026, 1_000_000),
+            Err(ParseError::OutOfRange)
+        );
+        assert_eq!(
+            RegistrationCode::new(&p, 2026, 0),
+            Err(ParseError::OutOfRange)
+        );
     }
 
     #[test]
     fn pin_is_six_digits_and_hidden_in_debug() {
         assert!(Pin::parse("123456").is_ok());
         assert_eq!(Pin::parse("12345"), Err(ParseError::WrongLength(6)));
-        assert_eq!(format!("{:?}", Pin::parse("123456").unwrap()), "Pin(******)");
+        assert_eq!(
+            format!("{:?}", Pin::parse("123456").unwrap()),
+            "Pin(******)"
+        );
     }
 
     #[test]
     fn phone_normalises_to_national_form() {
         assert_eq!(Phone::parse("012 345 678").unwrap().as_str(), "012345678");
-        assert_eq!(Phone::parse("+855 12 345 678").unwrap().as_str(), "012345678");
-        assert_eq!(Phone::parse("855 97 123 4567").unwrap().as_str(), "0971234567");
+        assert_eq!(
+            Phone::parse("+855 12 345 678").unwrap().as_str(),
+            "012345678"
+        );
+        assert_eq!(
+            Phone::parse("855 97 123 4567").unwrap().as_str(),
+            "0971234567"
+        );
         assert_eq!(Phone::parse("០១២ ៣៤៥ ៦៧៨").unwrap().as_str(), "012345678");
         assert_eq!(Phone::parse("12345678"), Err(ParseError::BadPhone));
         assert_eq!(Phone::parse("0012345678"), Err(ParseError::BadPhone));
@@ -316,10 +364,16 @@ mod tests {
 
     #[test]
     fn district_code_checks_province() {
-        assert_eq!(DistrictCode::parse("0102").unwrap().province().as_str(), "01");
+        assert_eq!(
+            DistrictCode::parse("0102").unwrap().province().as_str(),
+            "01"
+        );
         assert_eq!(DistrictCode::parse("2601"), Err(ParseError::OutOfRange));
         assert_eq!(DistrictCode::parse("0100"), Err(ParseError::OutOfRange));
-        assert_eq!(DistrictCode::parse("01020"), Err(ParseError::WrongLength(4)));
+        assert_eq!(
+            DistrictCode::parse("01020"),
+            Err(ParseError::WrongLength(4))
+        );
     }
 
     #[test]
@@ -327,7 +381,10 @@ mod tests {
         assert_eq!(Riel::parse("600,000"), Ok(Riel(600_000)));
         assert_eq!(Riel::parse("៦០០ ០០០ ៛"), Ok(Riel(600_000)));
         assert_eq!(Riel::parse("-5"), Err(ParseError::NotDigits));
-        assert_eq!(Riel::parse("99999999999999999999"), Err(ParseError::OutOfRange));
+        assert_eq!(
+            Riel::parse("99999999999999999999"),
+            Err(ParseError::OutOfRange)
+        );
         assert_eq!(Riel(600_000).times(3), Some(Riel(1_800_000)));
         assert_eq!(Riel(i64::MAX).times(2), None);
     }

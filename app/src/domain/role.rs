@@ -52,7 +52,10 @@ impl Role {
     }
 
     pub fn is_office_role(self) -> bool {
-        !matches!(self, Role::ProvinceViewer | Role::NationalViewer | Role::SystemAdmin)
+        !matches!(
+            self,
+            Role::ProvinceViewer | Role::NationalViewer | Role::SystemAdmin
+        )
     }
 }
 
@@ -73,7 +76,9 @@ impl Jurisdiction {
     ) -> Result<Jurisdiction, &'static str> {
         match (role, office, province) {
             (r, Some(o), None) if r.is_office_role() => Ok(Jurisdiction::Office(o)),
-            (r, _, _) if r.is_office_role() => Err("an office role needs --office and no --province"),
+            (r, _, _) if r.is_office_role() => {
+                Err("an office role needs --office and no --province")
+            }
             (Role::ProvinceViewer, None, Some(p)) => Ok(Jurisdiction::Province(p)),
             (Role::ProvinceViewer, _, _) => Err("province_viewer needs --province and no --office"),
             (_, None, None) => Ok(Jurisdiction::National),

@@ -1,0 +1,89 @@
+# Shared set-up for run.sh and test.sh: installs each tool only when it is missing, so both
+# commands are idempotent and fast on a machine that already has everything.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# Build outputs live outside the clone so that a fresh clone reuses an earlier build.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/owso-target}"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+BIN="$CARGO_TARGET_DIR/release/owso"
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    # One of its locked dependencies is gone from the registry, so it installs unlocked.
+    CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
+      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_npm_packages() {
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing npm packages (wasm-opt, Playwright)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing Debian's Chromium"
+    apt_install chromium
+  fi
+}
+
+# Installs and starts PostgreSQL, with a superuser `owso` the tests use to create their databases.
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null || [ ! -d /usr/lib/postgresql ]; then
+    step "installing PostgreSQL"
+    apt_install postgresql
+  fi
+  local version
+  version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+  if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version main"; then
+    as_root pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -qx online; then
+    step "starting PostgreSQL $version"
+    as_root pg_ctlcluster "$version" main start
+  fi
+  for _ in $(seq 1 30); do
+    if su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1; then break; fi
+    sleep 1
+  done
+  su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='owso'\"" | grep -q 1 \
+    || su postgres -c "psql -qc \"create role owso login superuser password 'owso'\""
+  export OWSO_TEST_PG_URL="${OWSO_TEST_PG_URL:-postgres://owso:owso@127.0.0.1:5432/postgres}"
+}
+
+build_release() {
+  step "building the release (server and hydrate bundle)"
+  cargo leptos build --release
+}

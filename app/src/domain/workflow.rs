@@ -1,0 +1,473 @@
+//! The case state machine. Every transition of every case, from any screen or API client, is
+//! decided here; services only carry the result out. The steps themselves are data: each
+//! service's workflow template lists its stages in order.
+
+use serde::{Deserialize, Serialize};
+
+use super::{CaseStatus, Role, Stage};
+
+/// What a user can do to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Front desk completes an online pre-registration when the citizen brings the documents.
+    CompleteRegistration,
+    Pay,
+    CancelPayment,
+    Forward,
+    Return,
+    Resubmit,
+    Reject,
+    Approve,
+    TaxConfirm,
+    Deliver,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::CompleteRegistration,
+        Action::Pay,
+        Action::CancelPayment,
+        Action::Forward,
+        Action::Return,
+        Action::Resubmit,
+        Action::Reject,
+        Action::Approve,
+        Action::TaxConfirm,
+        Action::Deliver,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::CompleteRegistration => "complete_registration",
+            Action::Pay => "pay",
+            Action::CancelPayment => "cancel_payment",
+            Action::Forward => "forward",
+            Action::Return => "return",
+            Action::Resubmit => "resubmit",
+            Action::Reject => "reject",
+            Action::Approve => "approve",
+            Action::TaxConfirm => "tax_confirm",
+            Action::Deliver => "deliver",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.id() == id)
+    }
+
+    /// Actions whose comment is the required reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Action::Return | Action::Reject | Action::CancelPayment
+        )
+    }
+
+    pub fn text_key(self) -> String {
+        format!("action_{}", self.id())
+    }
+}
+
+/// Whether the deadline clock runs, stops (case back with the citizen) or starts again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Run,
+    Pause,
+    Resume,
+}
+
+/// The outcome of an allowed action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub action: Action,
+    pub to_stage: Stage,
+    pub to_status: CaseStatus,
+    pub clock: Clock,
+}
+
+/// Why an action was refused; each maps to a message users see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("the case is closed")]
+    Closed,
+    #[error("the case is waiting for the citizen's corrections")]
+    WithCitizen,
+    #[error("this action does not apply at the case's current stage")]
+    WrongStage,
+    #[error("your role cannot take this action at this stage")]
+    WrongRole,
+    #[error("the case has no payment to cancel")]
+    NotPaid,
+}
+
+impl WorkflowError {
+    pub fn text_key(self) -> &'static str {
+        match self {
+            WorkflowError::Closed => "wf_closed",
+            WorkflowError::WithCitizen => "wf_with_citizen",
+            WorkflowError::WrongStage => "wf_wrong_stage",
+            WorkflowError::WrongRole => "wf_wrong_role",
+            WorkflowError::NotPaid => "wf_not_paid",
+        }
+    }
+}
+
+/// The facts about a case the rules depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseFacts<'a> {
+    pub stage: Stage,
+    pub status: CaseStatus,
+    /// The service's workflow, in order.
+    pub steps: &'a [Stage],
+    pub sector_id: i32,
+    /// An uncancelled payment exists.
+    pub paid: bool,
+}
+
+/// The acting user; jurisdiction is checked before the rules are asked.
+#[derive(Debug, Clone, Copy)]
+pub struct ActorFacts<'a> {
+    pub role: Role,
+    pub sectors: &'a [i32],
+}
+
+/// The stage after `stage` in the workflow, or `Delivered` at the end.
+pub fn next_stage(steps: &[Stage], stage: Stage) -> Stage {
+    steps
+        .iter()
+        .position(|s| *s == stage)
+        .and_then(|i| steps.get(i + 1).copied())
+        .unwrap_or(Stage::Delivered)
+}
+
+/// Who examines a case at each review stage.
+fn reviewer_may_act(stage: Stage, actor: &ActorFacts<'_>, sector_id: i32) -> bool {
+    match stage {
+        Stage::ChiefCheck | Stage::ChiefOpinion => actor.role == Role::OfficeChief,
+        Stage::TechnicalReview => {
+            actor.role == Role::TechnicalOfficer && actor.sectors.contains(&sector_id)
+        }
+        Stage::DirectorOpinion => actor.role == Role::AdminDirector,
+        Stage::Decision => actor.role == Role::DecisionMaker,
+        _ => false,
+    }
+}
+
+/// The stage whose inbox a role works from (technical officers also by sector).
+pub fn inbox_stages(role: Role) -> &'static [Stage] {
+    match role {
+        Role::FrontDesk => &[Stage::Registration, Stage::TaxBranch, Stage::Returned],
+        Role::Cashier => &[Stage::Cashier],
+        Role::OfficeChief => &[Stage::ChiefCheck, Stage::ChiefOpinion, Stage::TaxBranch],
+        Role::TechnicalOfficer => &[Stage::TechnicalReview],
+        Role::AdminDirector => &[Stage::DirectorOpinion],
+        Role::DecisionMaker => &[Stage::Decision],
+        _ => &[],
+    }
+}
+
+/// Decides whether `actor` may take `action` on the case now, and where it leads.
+pub fn decide(
+    case: &CaseFacts<'_>,
+    actor: &ActorFacts<'_>,
+    action: Action,
+) -> Result<Transition, WorkflowError> {
+    use CaseStatus::*;
+    if matches!(case.status, Rejected | Delivered) || case.stage == Stage::Delivered {
+        return Err(WorkflowError::Closed);
+    }
+    if case.status == ReturnedToCitizen && action != Action::Resubmit {
+        return Err(WorkflowError::WithCitizen);
+    }
+    let next = next_stage(case.steps, case.stage);
+    let to = |to_stage: Stage, to_status: CaseStatus, clock: Clock| Transition {
+        action,
+        to_stage,
+        to_status,
+        clock,
+    };
+    let need = |ok: bool, t: Transition| {
+        if ok {
+            Ok(t)
+        } else {
+            Err(WorkflowError::WrongRole)
+        }
+    };
+    match action {
+        Action::CompleteRegistration => {
+            if case.stage != Stage::Registration {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(actor.role == Role::FrontDesk, to(next, Active, Clock::Run))
+        }
+        Action::Pay => {
+            if case.stage != Stage::Cashier {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(actor.role == Role::Cashier, to(next, Active, Clock::Run))
+        }
+        Action::CancelPayment => {
+            if !case.paid {
+                return Err(WorkflowError::NotPaid);
+            }
+            if !case.steps.contains(&Stage::Cashier)
+                || matches!(case.stage, Stage::Registration | Stage::Cashier)
+            {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(
+                actor.role == Role::OfficeChief,
+                to(Stage::Cashier, Active, Clock::Run),
+            )
+        }
+        Action::Forward | Action::Return | Action::Reject | Action::Approve => {
+            if !case.stage.is_review() {
+                return Err(WorkflowError::WrongStage);
+            }
+            // At the decision the way forward is called approval, and elsewhere forwarding.
+            let forward_like = matches!(action, Action::Forward | Action::Approve);
+            if forward_like && (action == Action::Approve) != (case.stage == Stage::Decision) {
+                return Err(WorkflowError::WrongStage);
+            }
+            let ok = reviewer_may_act(case.stage, actor, case.sector_id);
+            match action {
+                Action::Return => need(ok, to(case.stage, ReturnedToCitizen, Clock::Pause)),
+                Action::Reject => need(ok, to(case.stage, Rejected, Clock::Run)),
+                _ => need(ok, to(next, Active, Clock::Run)),
+            }
+        }
+        Action::Resubmit => {
+            if case.status != ReturnedToCitizen {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(
+                actor.role == Role::FrontDesk,
+                to(case.stage, Active, Clock::Resume),
+            )
+        }
+        Action::TaxConfirm => {
+            if case.stage != Stage::TaxBranch {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(
+                matches!(actor.role, Role::FrontDesk | Role::OfficeChief),
+                to(next, Active, Clock::Run),
+            )
+        }
+        Action::Deliver => {
+            if case.stage != Stage::Returned {
+                return Err(WorkflowError::WrongStage);
+            }
+            need(
+                actor.role == Role::FrontDesk,
+                to(Stage::Delivered, Delivered, Clock::Run),
+            )
+        }
+    }
+}
+
+/// Every action `actor` may take on the case now.
+pub fn allowed_actions(case: &CaseFacts<'_>, actor: &ActorFacts<'_>) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| decide(case, actor, *a).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Stage::*;
+
+    const FULL: [Stage; 10] = [
+        Registration,
+        Cashier,
+        ChiefCheck,
+        TechnicalReview,
+        ChiefOpinion,
+        DirectorOpinion,
+        Decision,
+        TaxBranch,
+        Returned,
+        Delivered,
+    ];
+    const SHORT: [Stage; 5] = [Registration, ChiefCheck, Decision, Returned, Delivered];
+
+    fn case(stage: Stage, status: CaseStatus, steps: &[Stage]) -> CaseFacts<'_> {
+        CaseFacts {
+            stage,
+            status,
+            steps,
+            sector_id: 6,
+            paid: true,
+        }
+    }
+
+    fn actor(role: Role) -> ActorFacts<'static> {
+        ActorFacts {
+            role,
+            sectors: &[6],
+        }
+    }
+
+    /// The role that moves a case on at each stage of the full workflow.
+    fn mover(stage: Stage) -> (Role, Action) {
+        match stage {
+            Registration => (Role::FrontDesk, Action::CompleteRegistration),
+            Cashier => (Role::Cashier, Action::Pay),
+            ChiefCheck | ChiefOpinion => (Role::OfficeChief, Action::Forward),
+            TechnicalReview => (Role::TechnicalOfficer, Action::Forward),
+            DirectorOpinion => (Role::AdminDirector, Action::Forward),
+            Decision => (Role::DecisionMaker, Action::Approve),
+            TaxBranch => (Role::FrontDesk, Action::TaxConfirm),
+            Returned => (Role::FrontDesk, Action::Deliver),
+            Delivered => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_case_walks_the_whole_workflow() {
+        for steps in [&FULL[..], &SHORT[..]] {
+            let mut stage = Registration;
+            let mut status = CaseStatus::Active;
+            let mut visited = vec![stage];
+            while stage != Delivered {
+                let (role, action) = mover(stage);
+                let t = decide(&case(stage, status, steps), &actor(role), action).unwrap();
+                stage = t.to_stage;
+                status = t.to_status;
+                visited.push(stage);
+            }
+            assert_eq!(visited, steps);
+            assert_eq!(status, CaseStatus::Delivered);
+        }
+    }
+
+    #[test]
+    fn wrong_role_wrong_stage_and_skips_are_refused() {
+        let c = case(ChiefCheck, CaseStatus::Active, &FULL);
+        assert_eq!(
+            decide(&c, &actor(Role::Cashier), Action::Forward),
+            Err(WorkflowError::WrongRole)
+        );
+        assert_eq!(
+            decide(&c, &actor(Role::OfficeChief), Action::Approve),
+            Err(WorkflowError::WrongStage)
+        );
+        assert_eq!(
+            decide(&c, &actor(Role::FrontDesk), Action::Deliver),
+            Err(WorkflowError::WrongStage)
+        );
+        assert_eq!(
+            decide(&c, &actor(Role::Cashier), Action::Pay),
+            Err(WorkflowError::WrongStage)
+        );
+        let d = case(Decision, CaseStatus::Active, &FULL);
+        assert_eq!(
+            decide(&d, &actor(Role::DecisionMaker), Action::Forward),
+            Err(WorkflowError::WrongStage)
+        );
+        assert_eq!(
+            decide(&d, &actor(Role::NationalViewer), Action::Approve),
+            Err(WorkflowError::WrongRole)
+        );
+    }
+
+    #[test]
+    fn technical_officers_act_only_in_their_sectors() {
+        let c = case(TechnicalReview, CaseStatus::Active, &FULL);
+        let other = ActorFacts {
+            role: Role::TechnicalOfficer,
+            sectors: &[3],
+        };
+        assert_eq!(
+            decide(&c, &other, Action::Forward),
+            Err(WorkflowError::WrongRole)
+        );
+        assert!(decide(&c, &actor(Role::TechnicalOfficer), Action::Forward).is_ok());
+    }
+
+    #[test]
+    fn return_pauses_and_resubmit_resumes_at_the_same_stage() {
+        let c = case(TechnicalReview, CaseStatus::Active, &FULL);
+        let t = decide(&c, &actor(Role::TechnicalOfficer), Action::Return).unwrap();
+        assert_eq!(
+            (t.to_stage, t.to_status, t.clock),
+            (TechnicalReview, CaseStatus::ReturnedToCitizen, Clock::Pause)
+        );
+        let back = case(TechnicalReview, CaseStatus::ReturnedToCitizen, &FULL);
+        assert_eq!(
+            decide(&back, &actor(Role::TechnicalOfficer), Action::Forward),
+            Err(WorkflowError::WithCitizen)
+        );
+        assert_eq!(
+            allowed_actions(&back, &actor(Role::FrontDesk)),
+            vec![Action::Resubmit]
+        );
+        let t = decide(&back, &actor(Role::FrontDesk), Action::Resubmit).unwrap();
+        assert_eq!(
+            (t.to_stage, t.to_status, t.clock),
+            (TechnicalReview, CaseStatus::Active, Clock::Resume)
+        );
+    }
+
+    #[test]
+    fn rejection_and_delivery_are_final() {
+        let c = case(DirectorOpinion, CaseStatus::Active, &FULL);
+        let t = decide(&c, &actor(Role::AdminDirector), Action::Reject).unwrap();
+        assert_eq!(t.to_status, CaseStatus::Rejected);
+        let closed = case(DirectorOpinion, CaseStatus::Rejected, &FULL);
+        for role in Role::ALL {
+            assert!(allowed_actions(&closed, &actor(role)).is_empty());
+        }
+        let done = case(Delivered, CaseStatus::Delivered, &FULL);
+        assert!(allowed_actions(&done, &actor(Role::FrontDesk)).is_empty());
+    }
+
+    #[test]
+    fn only_the_chief_cancels_a_payment_and_the_case_goes_back_to_the_cashier() {
+        let c = case(TechnicalReview, CaseStatus::Active, &FULL);
+        assert_eq!(
+            decide(&c, &actor(Role::Cashier), Action::CancelPayment),
+            Err(WorkflowError::WrongRole)
+        );
+        let t = decide(&c, &actor(Role::OfficeChief), Action::CancelPayment).unwrap();
+        assert_eq!(t.to_stage, Cashier);
+        let unpaid = CaseFacts { paid: false, ..c };
+        assert_eq!(
+            decide(&unpaid, &actor(Role::OfficeChief), Action::CancelPayment),
+            Err(WorkflowError::NotPaid)
+        );
+        assert!(
+            Action::CancelPayment.needs_reason()
+                && Action::Return.needs_reason()
+                && !Action::Forward.needs_reason()
+        );
+    }
+
+    #[test]
+    fn decision_goes_to_tax_branch_only_when_the_service_has_it() {
+        let with_tax = case(Decision, CaseStatus::Active, &FULL);
+        assert_eq!(
+            decide(&with_tax, &actor(Role::DecisionMaker), Action::Approve)
+                .unwrap()
+                .to_stage,
+            TaxBranch
+        );
+        let without = case(Decision, CaseStatus::Active, &SHORT);
+        assert_eq!(
+            decide(&without, &actor(Role::DecisionMaker), Action::Approve)
+                .unwrap()
+                .to_stage,
+            Returned
+        );
+    }
+
+    #[test]
+    fn action_ids_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_id(a.id()), Some(a));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts the release server for the end-to-end tests on a fresh SQLite database with demo data.
+set -euo pipefail
+port="${1:-3100}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="${OWSO_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/owso-target}/release/owso}"
+dir="$(mktemp -d)"
+export DATABASE_URL="sqlite://$dir/owso.db"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
+export OWSO_ADDR="127.0.0.1:$port"
+"$bin" migrate up >/dev/null
+"$bin" seed --demo --cases 3000 >/dev/null
+exec "$bin" serve

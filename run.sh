@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs OWSO on an embedded SQLite database with demo data at http://127.0.0.1:3000.
+source "$(dirname "${BASH_SOURCE[0]}")/.ci/lib.sh"
+
+ensure_rust_tools
+ensure_npm_packages
+build_release
+
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/owso.db}"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$ROOT/target/site}"
+export OWSO_ADDR="${OWSO_ADDR:-127.0.0.1:3000}"
+
+step "migrating $DATABASE_URL"
+"$BIN" migrate up
+step "loading demo data when the database is empty"
+"$BIN" seed --demo
+
+cat <<MSG
+
+OWSO is starting at http://$OWSO_ADDR  (Ctrl-C stops it)
+The service catalogue and the cases are DEMO DATA.
+MSG
+exec "$BIN" serve

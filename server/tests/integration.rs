@@ -1,0 +1,8 @@
+//! Integration tests: each spawns the real app on 127.0.0.1:0 against a fresh database, once on
+//! SQLite and once on PostgreSQL.
+
+#[path = "integration/support.rs"]
+mod support;
+
+#[path = "integration/foundation.rs"]
+mod foundation;

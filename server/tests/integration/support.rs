@@ -1,0 +1,164 @@
+use std::{path::PathBuf, sync::Arc};
+
+use app::backend::{db, settings::Settings};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tokio::{net::TcpListener, task::JoinHandle};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::Db::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::Db::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// The PostgreSQL server the tests create their databases on; `test.sh` starts it.
+pub fn pg_admin_url() -> String {
+    std::env::var("OWSO_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://owso:owso@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, empty database: a new SQLite file, or a new UUID-named PostgreSQL database.
+pub struct FreshDb {
+    pub url: String,
+    pg_name: Option<String>,
+    file: Option<PathBuf>,
+}
+
+impl FreshDb {
+    pub async fn new(kind: Db) -> FreshDb {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match kind {
+            Db::Sqlite => {
+                let file = std::env::temp_dir().join(format!("owso-test-{id}.db"));
+                FreshDb {
+                    url: format!("sqlite://{}", file.display()),
+                    pg_name: None,
+                    file: Some(file),
+                }
+            }
+            Db::Postgres => {
+                let admin_url = pg_admin_url();
+                let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL at {admin_url} (run ./test.sh to start it): {e}")
+                });
+                let name = format!("owso_test_{id}");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                let _ = admin.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap();
+                FreshDb {
+                    url: format!("{base}/{name}"),
+                    pg_name: Some(name),
+                    file: None,
+                }
+            }
+        }
+    }
+
+    /// Removes the database; PostgreSQL databases are dropped even with connections open.
+    pub async fn drop_now(&self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(admin) = Database::connect(pg_admin_url()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+        if let Some(file) = &self.file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub fresh: FreshDb,
+    server: JoinHandle<()>,
+}
+
+impl TestApp {
+    /// A migrated database with the demo catalogue, and the app serving on a random port.
+    pub async fn spawn(kind: Db) -> TestApp {
+        let fresh = FreshDb::new(kind).await;
+        let settings = Settings::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(fresh.url.clone()),
+            "OWSO_ADDR" => Some("127.0.0.1:0".into()),
+            "OWSO_DB_POOL" => Some("4".into()),
+            _ => None,
+        })
+        .unwrap();
+        let state = owso_server::serve::prepare(settings)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        owso_server::seed::load_catalogue(&state.db)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        let db = state.db.clone();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let _ = owso_server::serve::serve_on(listener, state).await;
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        TestApp {
+            base,
+            client,
+            db,
+            fresh,
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    pub async fn finish(self) {
+        self.server.abort();
+        let _ = self.db.clone().close().await;
+        self.fresh.drop_now().await;
+    }
+}
+
+/// Opens an extra pool on a test database, as a second process would.
+pub async fn connect(url: &str) -> DatabaseConnection {
+    db::connect(url, 2).await.unwrap()
+}
+
+pub fn owso_bin() -> Arc<PathBuf> {
+    Arc::new(PathBuf::from(env!("CARGO_BIN_EXE_owso")))
+}
