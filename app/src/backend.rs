@@ -1,8 +1,15 @@
 //! Server-side services: database access and the business rules behind the server functions and
 //! the JSON API. Compiled only with the `ssr` feature.
 
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod cases;
 pub mod db;
 pub mod entities;
+pub mod inbox;
 pub mod offices;
+pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod workflow;

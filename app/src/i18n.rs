@@ -139,4 +139,44 @@ mod tests {
         assert_eq!(EN.get("no_such_key"), None);
         assert_eq!(fill("{n} days", &[("n", "3")]), "3 days");
     }
+
+    #[test]
+    fn every_message_key_the_code_can_produce_is_translated() {
+        use crate::domain::{workflow::Action, workflow::WorkflowError, ParseError, Stage};
+        let mut keys: Vec<String> = Stage::ALL.iter().map(|s| s.text_key()).collect();
+        keys.extend(Action::ALL.iter().map(|a| a.text_key()));
+        for e in [
+            WorkflowError::Closed,
+            WorkflowError::WithCitizen,
+            WorkflowError::WrongStage,
+            WorkflowError::WrongRole,
+            WorkflowError::NotPaid,
+        ] {
+            keys.push(e.text_key().into());
+        }
+        for e in [
+            ParseError::Empty,
+            ParseError::WrongLength(1),
+            ParseError::NotDigits,
+            ParseError::OutOfRange,
+            ParseError::BadPhone,
+        ] {
+            keys.push(e.key().into());
+        }
+        for k in [
+            "err_too_long",
+            "err_bad_characters",
+            "err_bad_date",
+            "err_reason_required",
+            "err_amount_must_equal_fee",
+        ] {
+            keys.push(k.into());
+        }
+        for k in keys {
+            assert!(
+                KM.get(&k).is_some() && EN.get(&k).is_some(),
+                "{k} is not translated"
+            );
+        }
+    }
 }

@@ -29,3 +29,151 @@ pub struct HomeFigures {
     pub sectors: u64,
     pub services: u64,
 }
+
+/// Who is signed in, as pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub username: String,
+    pub full_name: String,
+    pub role: crate::domain::Role,
+    pub office_code: Option<String>,
+    pub province_code: Option<String>,
+}
+
+/// A request to register a case, from the front-desk form or `POST /api/v1/cases`. Every field
+/// arrives as text and is parsed once by the registration service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewCaseRequest {
+    pub service_id: i32,
+    #[serde(default = "one")]
+    pub quantity: i32,
+    /// `person` or `enterprise`.
+    pub applicant_kind: String,
+    pub name_km: String,
+    pub name_latin: String,
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// ISO date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub id_card_number: Option<String>,
+    #[serde(default)]
+    pub registration_number: Option<String>,
+    #[serde(default)]
+    pub village_code: Option<String>,
+    #[serde(default)]
+    pub address_detail: Option<String>,
+}
+
+fn one() -> i32 {
+    1
+}
+
+/// What registration answers: the code and PIN to print on the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredCase {
+    pub code: String,
+    pub pin: String,
+    pub version: i32,
+}
+
+/// An action on a case, carrying the version the user saw.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionRequest {
+    pub action: String,
+    pub version: i32,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub amount: Option<i64>,
+    #[serde(default)]
+    pub receiver: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseEventView {
+    pub seq: i32,
+    pub action: String,
+    pub from_stage: Option<crate::domain::Stage>,
+    pub to_stage: Option<crate::domain::Stage>,
+    pub status_after: String,
+    pub actor_name: Option<String>,
+    pub comment: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStepView {
+    pub stage: crate::domain::Stage,
+    pub working_days: i32,
+}
+
+/// Everything staff see about a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub code: String,
+    pub pin: String,
+    pub version: i32,
+    pub stage: crate::domain::Stage,
+    pub status: crate::domain::CaseStatus,
+    pub channel: String,
+    pub service_code: String,
+    pub service_name_km: String,
+    pub service_name_en: String,
+    pub sector_id: i32,
+    pub office_code: String,
+    pub office_name_km: String,
+    pub office_name_en: String,
+    pub applicant_kind: String,
+    pub applicant_name_km: String,
+    pub applicant_name_latin: String,
+    pub applicant_phone: Option<String>,
+    pub applicant_id_number: Option<String>,
+    pub quantity: i32,
+    pub fee_per_unit: i64,
+    pub fee_total: i64,
+    pub paid: bool,
+    pub receipt_number: Option<String>,
+    pub village_code: Option<String>,
+    pub address_km: Option<String>,
+    pub address_latin: Option<String>,
+    pub registered_at: chrono::DateTime<chrono::Utc>,
+    pub stage_entered_at: chrono::DateTime<chrono::Utc>,
+    pub step_due_on: Option<chrono::NaiveDate>,
+    pub due_on: chrono::NaiveDate,
+    /// Working days past the step's due date, when it is overdue.
+    pub days_late: i64,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub receiver_name: Option<String>,
+    pub steps: Vec<CaseStepView>,
+    pub events: Vec<CaseEventView>,
+    pub allowed_actions: Vec<crate::domain::workflow::Action>,
+}
+
+/// One row of an inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub code: String,
+    pub version: i32,
+    pub stage: crate::domain::Stage,
+    pub status: crate::domain::CaseStatus,
+    pub service_name_km: String,
+    pub service_name_en: String,
+    pub applicant_name_km: String,
+    pub applicant_name_latin: String,
+    pub step_due_on: Option<chrono::NaiveDate>,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    /// Cases per stage in the user's office (and sectors), across the whole inbox.
+    pub stage_counts: Vec<(crate::domain::Stage, u64)>,
+}

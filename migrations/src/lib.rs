@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_geography;
 mod m20261121_000002_catalogue;
 mod m20261121_000003_cases;
+mod m20261121_000004_auth;
 mod reference;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_geography::Migration),
             Box::new(m20261121_000002_catalogue::Migration),
             Box::new(m20261121_000003_cases::Migration),
+            Box::new(m20261121_000004_auth::Migration),
         ]
     }
 }

@@ -50,6 +50,34 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Manage bearer tokens for the JSON API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Issue a bearer token for a user; it is printed once and stored only as a hash.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// What the token is for, e.g. the client system's name.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Recompute the hash chain and name the first broken row, if any.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,6 +240,40 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 stats.cases as f64 / stats.seconds.max(1e-9)
             );
             Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { username, label },
+        } => {
+            let conn = open(&settings).await?;
+            Migrator::up(&conn, None).await?;
+            let token =
+                app::backend::auth::create_api_token(&conn, &username, &label, chrono::Utc::now())
+                    .await
+                    .map_err(|e| match e {
+                        app::error::AppError::Validation(_) => {
+                            CliError::usage(format!("--username: no user {username:?}"))
+                        }
+                        other => CliError::runtime(other.to_string()),
+                    })?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let conn = open(&settings).await?;
+            match app::backend::audit::verify(&conn)
+                .await
+                .map_err(|e| CliError::runtime(e.to_string()))?
+            {
+                app::backend::audit::Verification::Intact { rows } => {
+                    println!("audit log intact: {rows} rows");
+                    Ok(())
+                }
+                app::backend::audit::Verification::Broken { row_id, reason } => Err(
+                    CliError::runtime(format!("audit log broken at row {row_id}: {reason}")),
+                ),
+            }
         }
         Command::User {
             action:

@@ -1,5 +1,6 @@
 //! The OWSO server: HTTP service, command line, demo data and the synthetic-case generator.
 
+pub mod api_v1;
 pub mod cli;
 pub mod generate;
 pub mod names;

@@ -1,15 +1,16 @@
 //! Demo data: the demo service catalogue (clearly marked `is_demo`) and generated cases.
 
 use app::{
-    backend::entities::{case, service, workflow_step},
-    domain::{calendar::split_time_standard, Stage},
+    backend::entities::{case, service, user, workflow_step},
+    domain::{calendar::split_time_standard, DistrictCode, ProvinceCode, Role, Stage},
 };
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 use serde::Deserialize;
 
-use crate::cli::CliError;
+use crate::{cli::CliError, users::NewUser};
 
 /// The demo catalogue. No public list of OWSO services exists, so these are realistic inventions.
 pub const DEMO_SERVICES_JSON: &str = include_str!("seed/services.json");
@@ -97,10 +98,81 @@ pub async fn load_catalogue(db: &DatabaseConnection) -> Result<usize, CliError> 
     Ok(services.len())
 }
 
-/// `owso seed --demo`: catalogue, then cases when the database has none.
+/// The password of every demo account; printed by `./run.sh` and listed in the README.
+pub const DEMO_PASSWORD: &str = "owso-demo-2026";
+
+/// Offices with a full demo staff: a Phnom Penh khan and Battambang municipality.
+pub const DEMO_OFFICES: [&str; 2] = ["1201", "0203"];
+
+/// Every demo account: the full staff of each demo office, a province and a national viewer, and a
+/// system administrator.
+pub fn demo_accounts() -> Vec<NewUser> {
+    let account = |username: String, role, office: Option<&str>, province: Option<&str>| NewUser {
+        full_name: username.clone(),
+        username,
+        role,
+        office: office.and_then(|o| DistrictCode::parse(o).ok()),
+        province: province.and_then(|p| ProvinceCode::parse(p).ok()),
+        sectors: if role == Role::TechnicalOfficer {
+            (1..=17).collect()
+        } else {
+            Vec::new()
+        },
+        password: DEMO_PASSWORD.into(),
+    };
+    let mut accounts = Vec::new();
+    for office in DEMO_OFFICES {
+        for (prefix, role) in [
+            ("desk", Role::FrontDesk),
+            ("cashier", Role::Cashier),
+            ("chief", Role::OfficeChief),
+            ("tech", Role::TechnicalOfficer),
+            ("director", Role::AdminDirector),
+            ("decision", Role::DecisionMaker),
+            ("admin", Role::OfficeAdmin),
+        ] {
+            accounts.push(account(
+                format!("{prefix}.{office}"),
+                role,
+                Some(office),
+                None,
+            ));
+        }
+    }
+    accounts.push(account(
+        "viewer.12".into(),
+        Role::ProvinceViewer,
+        None,
+        Some("12"),
+    ));
+    accounts.push(account("national".into(), Role::NationalViewer, None, None));
+    accounts.push(account("sysadmin".into(), Role::SystemAdmin, None, None));
+    accounts
+}
+
+/// Creates the demo accounts that do not exist yet. Answers how many it created.
+pub async fn load_demo_users(db: &DatabaseConnection) -> Result<usize, CliError> {
+    let mut created = 0;
+    for account in demo_accounts() {
+        let exists = user::Entity::find()
+            .filter(user::Column::Username.eq(&account.username))
+            .one(db)
+            .await?
+            .is_some();
+        if !exists {
+            crate::users::add(db, account).await?;
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
+/// `owso seed --demo`: catalogue, demo users, then cases when the database has none.
 pub async fn demo(db: &DatabaseConnection, cases: u64) -> Result<(), CliError> {
     let added = load_catalogue(db).await?;
     println!("demo catalogue: {added} services added (demo data)");
+    let users = load_demo_users(db).await?;
+    println!("demo users: {users} added (password {DEMO_PASSWORD})");
     let existing = case::Entity::find().count(db).await?;
     if existing == 0 && cases > 0 {
         let stats = crate::generate::generate(

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::api_v1::routes())
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
             move || shell(options.clone())

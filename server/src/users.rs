@@ -4,10 +4,7 @@ use app::{
     backend::entities::{office, user, user_sector},
     domain::{DistrictCode, Jurisdiction, ProvinceCode, Role},
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::cli::CliError;
 
@@ -87,7 +84,7 @@ pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError>
     }
     let hash = password_auth::generate_hash(&new.password);
     let now = chrono::Utc::now();
-    let txn = db.begin().await?;
+    let txn = app::backend::db::begin_write(db).await?;
     let created = user::ActiveModel {
         username: Set(new.username),
         password_hash: Set(hash),
@@ -113,6 +110,23 @@ pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError>
         .insert(&txn)
         .await?;
     }
+    app::backend::audit::record(
+        &txn,
+        app::backend::audit::AuditEvent {
+            actor_name: Some("cli".into()),
+            action: "user_create".into(),
+            entity: "user".into(),
+            entity_id: Some(created.id.to_string()),
+            after: Some(serde_json::json!({
+                "username": created.username, "role": created.role,
+                "office": created.office_code, "province": created.province_code,
+            })),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(|e| CliError::runtime(e.to_string()))?;
     txn.commit().await?;
     Ok(created.id)
 }

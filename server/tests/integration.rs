@@ -6,3 +6,6 @@ mod support;
 
 #[path = "integration/foundation.rs"]
 mod foundation;
+
+#[path = "integration/workflow.rs"]
+mod workflow;

@@ -138,6 +138,50 @@ impl TestApp {
         }
     }
 
+    /// Demo accounts (password `owso-demo-2026`) and a bearer token for each, by username.
+    pub async fn demo_tokens(&self) -> std::collections::HashMap<String, String> {
+        owso_server::seed::load_demo_users(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        let mut tokens = std::collections::HashMap::new();
+        for account in owso_server::seed::demo_accounts() {
+            let token = app::backend::auth::create_api_token(
+                &self.db,
+                &account.username,
+                "test",
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
+            tokens.insert(account.username, token);
+        }
+        tokens
+    }
+
+    /// Calls the JSON API as the holder of `token`; answers the status and the JSON body.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -38,6 +38,25 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::applicant::Entity",
+        from = "Column::ApplicantId",
+        to = "super::applicant::Column::Id"
+    )]
+    Applicant,
+    #[sea_orm(
+        belongs_to = "super::enterprise::Entity",
+        from = "Column::EnterpriseId",
+        to = "super::enterprise::Column::Id"
+    )]
+    Enterprise,
+    #[sea_orm(
+        belongs_to = "super::service::Entity",
+        from = "Column::ServiceId",
+        to = "super::service::Column::Id"
+    )]
+    Service,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

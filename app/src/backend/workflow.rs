@@ -1,0 +1,297 @@
+//! Carries out case actions. The state machine in `domain::workflow` decides; this service
+//! checks jurisdiction and version, then writes the case, its event, any payment and the audit
+//! entry in one transaction.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
+};
+
+use super::{
+    audit::{self, AuditEvent},
+    auth::CurrentUser,
+    calendar::{self, local_date},
+    cases::{find_in_scope, step_due, workflow_of},
+    db::begin_write,
+    entities::{case, case_event, payment},
+};
+use crate::{
+    domain::{
+        workflow::{decide, Action, ActorFacts, CaseFacts, Clock},
+        CaseStatus, Stage,
+    },
+    error::{AppError, FieldError},
+    types::ActionRequest,
+};
+
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// The case's state after an action.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ActionOutcome {
+    pub code: String,
+    pub version: i32,
+    pub stage: Stage,
+    pub status: CaseStatus,
+    pub receipt_number: Option<String>,
+}
+
+pub async fn act(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    code: &str,
+    request: ActionRequest,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ActionOutcome, AppError> {
+    let action = Action::from_id(&request.action)
+        .ok_or_else(|| AppError::field("action", "err_out_of_range"))?;
+    let comment = request
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    let mut errors = Vec::new();
+    if action.needs_reason() && comment.is_none() {
+        errors.push(FieldError::new("comment", "err_reason_required"));
+    }
+    if comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
+    {
+        errors.push(FieldError::new("comment", "err_too_long"));
+    }
+    let receiver = request
+        .receiver
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    if action == Action::Deliver {
+        match &receiver {
+            None => errors.push(FieldError::new("receiver", "err_required")),
+            Some(r) if r.chars().count() > 200 => {
+                errors.push(FieldError::new("receiver", "err_too_long"))
+            }
+            _ => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+
+    let txn = begin_write(db).await?;
+    let c = find_in_scope(&txn, user, code).await?;
+    // Only staff of the case's own office act on it; viewers see it, nothing more.
+    if user.office_code.as_deref() != Some(c.office_code.as_str()) {
+        return Err(AppError::IllegalTransition("wf_wrong_role".into()));
+    }
+    if c.version != request.version {
+        return Err(AppError::Conflict);
+    }
+    let steps = workflow_of(&txn, c.service_id).await?;
+    let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
+    let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
+    let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
+    let live_payment = payment::Entity::find()
+        .filter(payment::Column::CaseId.eq(c.id))
+        .filter(payment::Column::CancelledAt.is_null())
+        .one(&txn)
+        .await?;
+    let facts = CaseFacts {
+        stage,
+        status,
+        steps: &stage_list,
+        sector_id: c.sector_id,
+        paid: live_payment.is_some(),
+    };
+    let actor = ActorFacts {
+        role: user.role,
+        sectors: &user.sectors,
+    };
+    let t = decide(&facts, &actor, action)
+        .map_err(|e| AppError::IllegalTransition(e.text_key().into()))?;
+
+    if action == Action::Pay && request.amount != Some(c.fee_total) {
+        return Err(AppError::field("amount", "err_amount_must_equal_fee"));
+    }
+
+    let holidays = calendar::holidays(&txn).await?;
+    let today = local_date(now);
+    let mut m: case::ActiveModel = c.clone().into();
+    m.stage = Set(t.to_stage.id().to_string());
+    m.status = Set(t.to_status.id().to_string());
+    m.version = Set(c.version + 1);
+    m.updated_at = Set(now);
+    match t.clock {
+        Clock::Pause => {
+            m.paused_since = Set(Some(now));
+        }
+        Clock::Resume => {
+            let paused_from = c.paused_since.map(local_date).unwrap_or(today);
+            let paused = holidays.working_days_between(paused_from, today).max(0) as i32;
+            m.paused_since = Set(None);
+            m.paused_working_days = Set(c.paused_working_days + paused);
+            m.due_on = Set(holidays.add_working_days(c.due_on, paused as u32));
+            m.step_due_on = Set(c
+                .step_due_on
+                .map(|d| holidays.add_working_days(d, paused as u32)));
+        }
+        Clock::Run => {
+            if t.to_stage != stage {
+                let allowance = steps
+                    .iter()
+                    .find(|s| s.0 == t.to_stage)
+                    .map(|s| s.1.max(0) as u32)
+                    .unwrap_or(0);
+                m.stage_entered_at = Set(now);
+                m.step_due_on = Set(if t.to_status == CaseStatus::Active {
+                    step_due(&holidays, t.to_stage, today, allowance)
+                } else {
+                    None
+                });
+            } else if t.to_status != CaseStatus::Active {
+                m.step_due_on = Set(None);
+            }
+        }
+    }
+    if t.to_status == CaseStatus::Delivered {
+        m.delivered_at = Set(Some(now));
+        m.receiver_name = Set(receiver.clone());
+    }
+    // The version in the WHERE clause makes a concurrent writer's update miss, on any engine.
+    let updated = case::Entity::update_many()
+        .set(m)
+        .filter(case::Column::Id.eq(c.id))
+        .filter(case::Column::Version.eq(c.version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict);
+    }
+
+    let mut receipt_number = live_payment.as_ref().map(|p| p.receipt_number.clone());
+    match action {
+        Action::Pay => {
+            let year = today
+                .format("%Y")
+                .to_string()
+                .parse::<i32>()
+                .unwrap_or(2026);
+            let seq = next_receipt_sequence(&txn, &c.office_code, year).await?;
+            let number = format!("{}-{:02}-{:06}", c.office_code, year % 100, seq);
+            payment::ActiveModel {
+                case_id: Set(c.id),
+                office_code: Set(c.office_code.clone()),
+                year: Set(year),
+                receipt_seq: Set(seq),
+                receipt_number: Set(number.clone()),
+                amount: Set(c.fee_total),
+                cashier_user_id: Set(Some(user.id)),
+                paid_at: Set(now),
+                cancelled_at: Set(None),
+                cancelled_by: Set(None),
+                cancel_reason: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            receipt_number = Some(number);
+        }
+        Action::CancelPayment => {
+            if let Some(p) = live_payment {
+                let mut pm: payment::ActiveModel = p.into();
+                pm.cancelled_at = Set(Some(now));
+                pm.cancelled_by = Set(Some(user.id));
+                pm.cancel_reason = Set(comment.clone());
+                pm.update(&txn).await?;
+            }
+            receipt_number = None;
+        }
+        _ => {}
+    }
+
+    let last_seq = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .order_by_desc(case_event::Column::Seq)
+        .limit(1)
+        .one(&txn)
+        .await?
+        .map(|e| e.seq)
+        .unwrap_or(0);
+    let event_comment = match action {
+        Action::Deliver => receiver.clone(),
+        Action::Pay => receipt_number.clone(),
+        _ => comment.clone(),
+    };
+    case_event::ActiveModel {
+        case_id: Set(c.id),
+        seq: Set(last_seq + 1),
+        action: Set(action.id().to_string()),
+        from_stage: Set(Some(stage.id().to_string())),
+        to_stage: Set(Some(t.to_stage.id().to_string())),
+        status_after: Set(t.to_status.id().to_string()),
+        actor_user_id: Set(Some(user.id)),
+        actor_name: Set(Some(user.full_name.clone())),
+        comment: Set(event_comment),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEvent {
+            action: format!("case_{}", action.id()),
+            entity: "case".into(),
+            entity_id: Some(c.code.clone()),
+            before: Some(serde_json::json!({ "stage": stage.id(), "status": status.id(), "version": c.version })),
+            after: Some(serde_json::json!({
+                "stage": t.to_stage.id(), "status": t.to_status.id(), "version": c.version + 1,
+                "comment": comment, "receipt": receipt_number,
+            })),
+            ..user.audit_actor(ip)
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ActionOutcome {
+        code: c.code,
+        version: c.version + 1,
+        stage: t.to_stage,
+        status: t.to_status,
+        receipt_number,
+    })
+}
+
+async fn next_receipt_sequence(
+    txn: &impl ConnectionTrait,
+    office: &str,
+    year: i32,
+) -> Result<i32, AppError> {
+    let backend = txn.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO receipt_sequences (office_code, year, last_value) VALUES ($1, $2, 1) \
+             ON CONFLICT (office_code, year) DO UPDATE SET last_value = receipt_sequences.last_value + 1 \
+             RETURNING last_value"
+        }
+        _ => {
+            "INSERT INTO receipt_sequences (office_code, year, last_value) VALUES (?, ?, 1) \
+             ON CONFLICT (office_code, year) DO UPDATE SET last_value = receipt_sequences.last_value + 1 \
+             RETURNING last_value"
+        }
+    };
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [office.into(), year.into()],
+        ))
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(row.try_get::<i32>("", "last_value")?)
+}

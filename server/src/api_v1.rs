@@ -1,0 +1,127 @@
+//! JSON API v1 for mobile apps and other ministries' systems. Bearer tokens from
+//! `owso token create`; the same backend services, role and jurisdiction rules as the pages.
+
+use std::net::SocketAddr;
+
+use app::{
+    backend::{auth, cases, inbox, state::AppState, workflow},
+    error::AppError,
+    types::{ActionRequest, NewCaseRequest},
+};
+use axum::{
+    extract::{ConnectInfo, FromRequestParts, Path, Query, State},
+    http::{header, request::Parts, StatusCode},
+    response::IntoResponse,
+    routing::{get, post},
+    Json, Router,
+};
+use chrono::Utc;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/cases", post(create_case))
+        .route("/api/v1/cases/{code}", get(get_case))
+        .route("/api/v1/cases/{code}/actions", post(act))
+        .route("/api/v1/inbox", get(get_inbox))
+}
+
+/// The caller behind `Authorization: Bearer <token>`.
+pub struct ApiUser {
+    pub user: auth::CurrentUser,
+    pub ip: Option<String>,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let user = auth::token_user(&state.db, token)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ApiUser { user, ip })
+    }
+}
+
+async fn create_case(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Json(request): Json<NewCaseRequest>,
+) -> Result<impl IntoResponse, AppError> {
+    let created = cases::register(&state.db, &caller.user, request, caller.ip, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn get_case(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(code): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok(Json(cases::detail(&state.db, &caller.user, &code).await?))
+}
+
+async fn act(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Path(code): Path<String>,
+    Json(request): Json<ActionRequest>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok(Json(
+        workflow::act(
+            &state.db,
+            &caller.user,
+            &code,
+            request,
+            caller.ip,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct InboxQuery {
+    q: Option<String>,
+    page: Option<u64>,
+}
+
+async fn get_inbox(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Query(query): Query<InboxQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
+    Ok(Json(
+        inbox::inbox(
+            &state.db,
+            &caller.user,
+            query.q.as_deref(),
+            page,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
+/// The OpenAPI 3 description, with an example request per operation that works on demo data.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
