@@ -19,5 +19,17 @@ cat <<MSG
 
 OWSO is starting at http://$OWSO_ADDR  (Ctrl-C stops it)
 The service catalogue and the cases are DEMO DATA.
+
+Demo logins at http://$OWSO_ADDR/login, password: owso-demo-2026
+  office 1201 (Phnom Penh) and 0203 (Battambang), e.g. for 1201:
+    desk.1201      front desk (registration, tax confirmation, hand-over)
+    cashier.1201   cashier
+    chief.1201     office chief
+    tech.1201      technical officer (all sectors)
+    director.1201  administration director
+    decision.1201  decision maker
+    admin.1201     office admin
+  viewer.12 (province viewer, Phnom Penh), national (national viewer), sysadmin (system admin)
+API token for the JSON API: $BIN token create --username desk.1201
 MSG
 exec "$BIN" serve

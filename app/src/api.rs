@@ -1,5 +1,8 @@
 //! Server functions, one module per area. Each checks the caller, then calls one backend service.
 
+pub mod auth;
+pub mod cases;
+pub mod catalogue;
 pub mod offices;
 pub mod prefs;
 
@@ -18,4 +21,84 @@ pub(crate) fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError>
         }
     }
     result
+}
+
+/// The session token from the request's cookie.
+#[cfg(feature = "ssr")]
+pub(crate) fn session_token() -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    header
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == crate::backend::auth::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The client's address and user agent, for the audit log.
+#[cfg(feature = "ssr")]
+pub(crate) fn request_origin() -> (Option<String>, Option<String>) {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return (None, None);
+    };
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (ip, agent)
+}
+
+/// The signed-in user, or 401.
+#[cfg(feature = "ssr")]
+pub(crate) async fn current_user() -> Result<crate::backend::auth::CurrentUser, AppError> {
+    let token = session_token().ok_or(AppError::Unauthorized)?;
+    let db = crate::backend::state::db()?;
+    crate::backend::auth::session_user(&db, &token, chrono::Utc::now())
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(cookie: &str) {
+    let secure = crate::backend::state::app_state()
+        .map(|s| s.settings.secure_cookies)
+        .unwrap_or(false);
+    let value = if secure {
+        format!("{cookie}; Secure")
+    } else {
+        cookie.to_string()
+    };
+    if let (Some(options), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&value),
+    ) {
+        options.append_header(axum::http::header::SET_COOKIE, value);
+    }
+}
+
+/// Answers an error by sending the browser to `path`: a plain form post gets a 302 there, and a
+/// hydrated page gets the error status plus leptos's redirect header, so both end on the page
+/// that explains the error.
+#[cfg(feature = "ssr")]
+pub(crate) fn fail_to<T>(path: &str, err: AppError) -> Result<T, AppError> {
+    leptos_axum::redirect(path);
+    let plain_form = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain_form {
+        Err(err)
+    } else {
+        with_status(Err(err))
+    }
 }

@@ -11,8 +11,10 @@ use crate::{
     components::layout::Layout,
     i18n::{use_texts, Locale},
     pages::{
+        auth::login::LoginPage,
         not_found::NotFound,
         public::{home::HomePage, offices::OfficesPage},
+        staff::{case::CasePage, inbox::InboxPage, new_case::NewCasePage, receipt::ReceiptPage},
     },
 };
 
@@ -94,6 +96,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("offices") view=OfficesPage ssr=SsrMode::Async />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("staff/inbox") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/:code") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/:code/receipt") view=ReceiptPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

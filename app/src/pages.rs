@@ -1,4 +1,6 @@
 //! One module per area, one file per page.
 
+pub mod auth;
 pub mod not_found;
 pub mod public;
+pub mod staff;

@@ -177,3 +177,53 @@ pub struct InboxPage {
     /// Cases per stage in the user's office (and sectors), across the whole inbox.
     pub stage_counts: Vec<(crate::domain::Stage, u64)>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub id: i32,
+    pub code: String,
+    pub sector_id: i32,
+    pub name_km: String,
+    pub name_en: String,
+    pub unit_km: String,
+    pub unit_en: String,
+    pub fee_riel: i64,
+    pub time_standard_days: i32,
+    pub tax_branch: bool,
+    pub documents_km: Vec<String>,
+    pub documents_en: Vec<String>,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorServices {
+    pub id: i32,
+    pub code: String,
+    pub name_km: String,
+    pub name_en: String,
+    pub services: Vec<ServiceSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeoOption {
+    pub code: String,
+    pub name_km: String,
+    pub name_latin: String,
+}
+
+/// The choices at each level of an address, given the levels already chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeoChoices {
+    pub provinces: Vec<GeoOption>,
+    pub districts: Vec<GeoOption>,
+    pub communes: Vec<GeoOption>,
+    pub villages: Vec<GeoOption>,
+}
+
+/// A printable receipt: the case, and a QR code (SVG) of its public status page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub case: CaseDetail,
+    pub track_url: String,
+    pub qr_svg: String,
+}

@@ -13,6 +13,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// `OWSO_SECURE_COOKIES`: add `Secure` to cookies; set it when served over https.
     pub secure_cookies: bool,
+    /// `OWSO_PUBLIC_URL`: the address citizens reach the site at, printed in receipts' QR codes.
+    pub public_url: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/owso.db";
@@ -48,12 +50,22 @@ impl Settings {
             Some("1") | Some("true") => true,
             Some(v) => return Err(format!("OWSO_SECURE_COOKIES: {v:?} is not true or false")),
         };
+        let public_url = lookup("OWSO_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(format!(
+                "OWSO_PUBLIC_URL: {public_url:?} must start with http:// or https://"
+            ));
+        }
         Ok(Settings {
             database_url,
             addr,
             site_root,
             db_pool_size,
             secure_cookies,
+            public_url,
         })
     }
 }

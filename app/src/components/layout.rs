@@ -1,12 +1,21 @@
 use leptos::prelude::*;
 
+use leptos::form::ActionForm;
+
 use super::language_switch::LanguageSwitch;
-use crate::i18n::use_texts;
+use crate::{
+    api::auth::{me, Logout},
+    i18n::use_texts,
+};
 
 /// Header, main area and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let t = use_texts();
+    // Asked again on every navigation, so signing in or out shows at once.
+    let path = leptos_router::hooks::use_location().pathname;
+    let user = Resource::new(move || path.get(), |_| me());
+    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
             <a class="brand" href="/">
@@ -16,6 +25,19 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label=move || t().nav_label>
                 <a href="/">{move || t().nav_home}</a>
                 <a href="/offices">{move || t().nav_offices}</a>
+                <Suspense>
+                    {move || user.get().map(|u| match u {
+                        Ok(Some(u)) => view! {
+                            <a href="/staff/inbox">{move || t().nav_inbox}</a>
+                            {(u.role == crate::domain::Role::FrontDesk).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
+                            <span class="who" data-testid="signed-in-as">{u.username.clone()}</span>
+                            <ActionForm action=logout attr:class="inline">
+                                <button type="submit" class="link">{move || t().logout}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! { <a href="/login">{move || t().login_title}</a> }.into_any(),
+                    })}
+                </Suspense>
             </nav>
             <LanguageSwitch />
         </header>

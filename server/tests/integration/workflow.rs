@@ -21,6 +21,7 @@ on_both_databases!(
     roles_and_jurisdiction_are_enforced,
     concurrent_actions_on_one_case_have_one_winner,
     login_locks_after_five_failures_and_audit_chain_detects_tampering,
+    login_form_issues_a_fresh_http_only_session,
 );
 
 /// The id of a demo service whose workflow has every stage, tax branch included.
@@ -536,6 +537,141 @@ async fn login_locks_after_five_failures_and_audit_chain_detects_tampering(kind:
             row_id: 20,
             reason: "row was altered".into()
         }
+    );
+    app.finish().await;
+}
+
+async fn form_login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn session_cookie(res: &reqwest::Response) -> String {
+    let header = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    header.split(';').next().unwrap().to_string()
+}
+
+async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    app.demo_tokens().await;
+    // A staff page without a session says so and shows nothing.
+    let (status, html) = app.get_text("/staff/inbox").await;
+    assert_eq!(status, 401, "{html}");
+    let first = form_login(&app, "desk.1201", "owso-demo-2026").await;
+    assert_eq!(first.status(), 302);
+    assert_eq!(first.headers()["location"], "/staff/inbox");
+    let first = session_cookie(&first);
+    let second = session_cookie(&form_login(&app, "desk.1201", "owso-demo-2026").await);
+    assert_ne!(first, second, "every login issues a new session id");
+    let inbox = app
+        .client
+        .get(app.url("/staff/inbox"))
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inbox.status(), 200);
+    assert!(inbox.text().await.unwrap().contains("desk.1201"));
+    // A failed login goes back to the form with a flag and no cookie.
+    let failed = form_login(&app, "desk.1201", "wrong-password!").await;
+    assert_eq!(failed.headers()["location"], "/login?error=failed");
+    assert!(failed.headers().get("set-cookie").is_none());
+    // Logout ends the session on the server, not only in the browser.
+    let out = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .header("accept", "text/html")
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 302);
+    let after = app
+        .client
+        .get(app.url("/staff/inbox"))
+        .header("cookie", &second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+    // Registration through the form: a bad field comes back named, a good form gives a receipt.
+    let cookie = session_cookie(&form_login(&app, "desk.1201", "owso-demo-2026").await);
+    let service = full_service(&app).await.to_string();
+    let mut fields = vec![
+        ("service_id", service.as_str()),
+        ("quantity", "1"),
+        ("applicant_kind", "person"),
+        ("name_km", "<script>alert(1)</script>"),
+        ("name_latin", "SOK DARA"),
+        ("sex", "M"),
+        ("phone", "12"),
+        ("village_code", "12010101"),
+    ];
+    let bad = app
+        .client
+        .post(app.url("/api/cases/register"))
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let location = bad.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/staff/cases/new?") && location.contains("err_phone=err_bad_phone"),
+        "{location}"
+    );
+    fields[6] = ("phone", "012345678");
+    let good = app
+        .client
+        .post(app.url("/api/cases/register"))
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let location = good.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/staff/cases/12") && location.ends_with("/receipt"),
+        "{location}"
+    );
+    let receipt = app
+        .client
+        .get(app.url(&location))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(receipt.status(), 200);
+    let html = receipt.text().await.unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("/track/12"),
+        "the receipt has the QR code"
+    );
+    // What was typed as HTML is stored as text and shown escaped.
+    let code = &location["/staff/cases/".len().."/staff/cases/".len() + 10];
+    let page = app
+        .client
+        .get(app.url(&format!("/staff/cases/{code}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;"),
+        "escaped"
     );
     app.finish().await;
 }

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use crate::{error::AppError, types::SessionUser};
+
+/// Signs in and sends the browser to the inbox; a failure goes back to the form with a flag,
+/// so the same flow works with and without JavaScript.
+#[server(endpoint = "auth/login")]
+pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
+    use crate::backend::{auth, state::app_state};
+    let state = app_state()?;
+    let (ip, agent) = super::request_origin();
+    match auth::login(
+        &state.db,
+        &username,
+        &password,
+        ip,
+        agent,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(session) => {
+            super::set_cookie(&format!(
+                "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+                auth::SESSION_COOKIE,
+                session.token,
+                auth::ABSOLUTE_TIMEOUT.num_seconds()
+            ));
+            leptos_axum::redirect("/staff/inbox");
+            Ok(session.user.summary())
+        }
+        Err(err) => {
+            let reason = if matches!(err, AppError::RateLimited { .. }) {
+                "locked"
+            } else {
+                "failed"
+            };
+            super::fail_to(&format!("/login?error={reason}"), err)
+        }
+    }
+}
+
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{auth, state::app_state};
+    let state = app_state()?;
+    if let Some(token) = super::session_token() {
+        let (ip, _) = super::request_origin();
+        auth::logout(&state.db, &token, ip, chrono::Utc::now()).await?;
+    }
+    super::set_cookie(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        auth::SESSION_COOKIE
+    ));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Who is signed in, if anyone.
+#[server(endpoint = "auth/me")]
+pub async fn me() -> Result<Option<SessionUser>, AppError> {
+    Ok(super::current_user().await.ok().map(|u| u.summary()))
+}

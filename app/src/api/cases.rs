@@ -1,0 +1,201 @@
+// Server functions take one argument per form field, so plain HTML forms post straight into them;
+// the registration form has more fields than clippy's default limit.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::{
+    error::AppError,
+    types::{CaseDetail, InboxPage, Receipt},
+};
+
+#[server(endpoint = "cases/inbox")]
+pub async fn get_inbox(q: Option<String>, page: Option<u64>) -> Result<InboxPage, AppError> {
+    let user = super::with_status(super::current_user().await)?;
+    let db = crate::backend::state::db()?;
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    super::with_status(
+        crate::backend::inbox::inbox(&db, &user, q.as_deref(), page, chrono::Utc::now()).await,
+    )
+}
+
+#[server(endpoint = "cases/detail")]
+pub async fn get_case(code: String) -> Result<CaseDetail, AppError> {
+    let user = super::with_status(super::current_user().await)?;
+    let db = crate::backend::state::db()?;
+    super::with_status(crate::backend::cases::detail(&db, &user, &code).await)
+}
+
+/// One action on a case from the case page's forms; back to the case page afterwards.
+#[server(endpoint = "cases/act")]
+pub async fn act_on_case(
+    code: String,
+    action: String,
+    version: i32,
+    comment: Option<String>,
+    amount: Option<String>,
+    receiver: Option<String>,
+) -> Result<i32, AppError> {
+    let user = super::with_status(super::current_user().await)?;
+    let db = crate::backend::state::db()?;
+    let amount = match amount.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            crate::domain::Riel::parse(a)
+                .map_err(|e| {
+                    AppError::Validation(vec![crate::error::FieldError::parse("amount", e)])
+                })?
+                .0,
+        ),
+    };
+    let (ip, _) = super::request_origin();
+    let request = crate::types::ActionRequest {
+        action,
+        version,
+        comment,
+        amount,
+        receiver,
+    };
+    let result =
+        crate::backend::workflow::act(&db, &user, &code, request, ip, chrono::Utc::now()).await;
+    let target = format!("/staff/cases/{code}");
+    match result {
+        Ok(outcome) => {
+            leptos_axum::redirect(&target);
+            Ok(outcome.version)
+        }
+        Err(err) => super::fail_to(&format!("{target}?error={}", error_param(&err)), err),
+    }
+}
+
+/// The error's message key (and field, for validation) for the page to show after a redirect.
+#[cfg(feature = "ssr")]
+fn error_param(err: &AppError) -> String {
+    match err {
+        AppError::Validation(fields) => fields.first().map(|f| f.key.clone()).unwrap_or_default(),
+        AppError::IllegalTransition(key) => key.clone(),
+        other => other.text_key().to_string(),
+    }
+}
+
+/// Registers a case from the front-desk form. On success the browser goes to the receipt; on
+/// invalid input back to the form with the values and one `err_<field>` per problem, so the form
+/// shows each message beside its field with or without JavaScript.
+#[server(endpoint = "cases/register")]
+pub async fn register_case(
+    service_id: String,
+    quantity: String,
+    applicant_kind: String,
+    name_km: String,
+    name_latin: String,
+    sex: Option<String>,
+    date_of_birth: Option<String>,
+    phone: Option<String>,
+    id_card_number: Option<String>,
+    registration_number: Option<String>,
+    province: Option<String>,
+    district: Option<String>,
+    commune: Option<String>,
+    village_code: Option<String>,
+    address_detail: Option<String>,
+) -> Result<crate::types::RegisteredCase, AppError> {
+    let user = super::with_status(super::current_user().await)?;
+    let db = crate::backend::state::db()?;
+    let request = crate::types::NewCaseRequest {
+        service_id: service_id.trim().parse().unwrap_or(0),
+        quantity: quantity.trim().parse().unwrap_or(0),
+        applicant_kind: applicant_kind.clone(),
+        name_km: name_km.clone(),
+        name_latin: name_latin.clone(),
+        sex: sex.clone(),
+        date_of_birth: date_of_birth.clone(),
+        phone: phone.clone(),
+        id_card_number: id_card_number.clone(),
+        registration_number: registration_number.clone(),
+        village_code: village_code.clone(),
+        address_detail: address_detail.clone(),
+    };
+    let (ip, _) = super::request_origin();
+    match crate::backend::cases::register(&db, &user, request, ip, chrono::Utc::now()).await {
+        Ok(created) => {
+            leptos_axum::redirect(&format!("/staff/cases/{}/receipt", created.code));
+            Ok(created)
+        }
+        Err(err) => {
+            let mut params: Vec<(String, String)> = [
+                ("service", Some(service_id)),
+                ("quantity", Some(quantity)),
+                ("kind", Some(applicant_kind)),
+                ("name_km", Some(name_km)),
+                ("name_latin", Some(name_latin)),
+                ("sex", sex),
+                ("date_of_birth", date_of_birth),
+                ("phone", phone),
+                ("id_card_number", id_card_number),
+                ("registration_number", registration_number),
+                ("province", province),
+                ("district", district),
+                ("commune", commune),
+                ("village", village_code),
+                ("address_detail", address_detail),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
+            match &err {
+                AppError::Validation(fields) => params.extend(
+                    fields
+                        .iter()
+                        .map(|f| (format!("err_{}", f.field), f.key.clone())),
+                ),
+                other => params.push(("error".into(), error_param(other))),
+            }
+            super::fail_to(&format!("/staff/cases/new?{}", encode_query(&params)), err)
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn encode_query(params: &[(String, String)]) -> String {
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The printable receipt of a case, with a QR code of its public status page.
+#[server(endpoint = "cases/receipt")]
+pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
+    let user = super::with_status(super::current_user().await)?;
+    let db = crate::backend::state::db()?;
+    let case = super::with_status(crate::backend::cases::detail(&db, &user, &code).await)?;
+    let base = crate::backend::state::app_state()?
+        .settings
+        .public_url
+        .clone();
+    let track_url = format!("{base}/track/{}", case.code);
+    let qr_svg = qrcode::QrCode::new(track_url.as_bytes())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .map_err(|_| AppError::Internal)?;
+    Ok(Receipt {
+        case,
+        track_url,
+        qr_svg,
+    })
+}

@@ -1,0 +1,6 @@
+//! Office staff pages; every one needs a signed-in user.
+
+pub mod case;
+pub mod inbox;
+pub mod new_case;
+pub mod receipt;

@@ -1,0 +1,74 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::{
+    api::cases::get_inbox,
+    format::format_number,
+    i18n::{fill, use_locale, use_texts},
+    pages::staff::case::error_text,
+};
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q"));
+    let page = move || query.with(|m| m.get("page").and_then(|p| p.parse::<u64>().ok()));
+    let inbox = Resource::new(move || (q(), page()), |(q, page)| get_inbox(q, page));
+    view! {
+        <Title text=move || t().inbox_title />
+        <h1>{move || t().inbox_title}</h1>
+        <Form method="GET" action="" attr:class="search">
+            <input type="search" name="q" value=q aria-label=move || t().inbox_search placeholder=move || t().inbox_search />
+            <button type="submit">{move || t().search}</button>
+        </Form>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || inbox.get().map(|result| match result {
+                Err(err) => view! { <p class="error">{error_text(t(), &err)}" "<a href="/login">{move || t().login_title}</a></p> }.into_any(),
+                Ok(inbox) => {
+                    let total = inbox.total as i64;
+                    view! {
+                        <ul class="stage-counts">
+                            {inbox.stage_counts.iter().map(|(stage, n)| {
+                                let key = stage.text_key();
+                                let n = *n as i64;
+                                view! { <li>{move || t().get(&key).unwrap_or_default()}": "<strong>{move || format_number(n, locale.get())}</strong></li> }
+                            }).collect_view()}
+                        </ul>
+                        <p data-testid="inbox-total">{move || fill(t().inbox_total, &[("n", &format_number(total, locale.get()))])}</p>
+                        <table class="table">
+                            <thead><tr>
+                                <th>{move || t().case_code}</th>
+                                <th>{move || t().case_applicant}</th>
+                                <th>{move || t().case_service}</th>
+                                <th>{move || t().case_stage}</th>
+                                <th>{move || t().case_step_due}</th>
+                            </tr></thead>
+                            <tbody>
+                                {inbox.items.into_iter().map(|item| {
+                                    let late = item.days_late;
+                                    let stage_key = item.stage.text_key();
+                                    let href = format!("/staff/cases/{}", item.code);
+                                    view! {
+                                        <tr class:overdue=move || late.gt(&0)>
+                                            <td><a href=href>{item.code.clone()}</a></td>
+                                            <td>{item.applicant_name_km.clone()}<br /><small>{item.applicant_name_latin.clone()}</small></td>
+                                            <td>{move || locale.get().pick(&item.service_name_km, &item.service_name_en).to_string()}</td>
+                                            <td>{move || t().get(&stage_key).unwrap_or_default()}</td>
+                                            <td>
+                                                {item.step_due_on.map(|d| d.to_string()).unwrap_or_default()}
+                                                {(late > 0).then(|| view! { <span class="late">{move || fill(t().days_late, &[("n", &format_number(late, locale.get()))])}</span> })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

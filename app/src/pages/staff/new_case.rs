@@ -1,0 +1,165 @@
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::{
+    api::{
+        cases::RegisterCase,
+        catalogue::{get_geo_choices, list_catalogue},
+    },
+    format::format_riel,
+    i18n::{use_locale, use_texts},
+    types::GeoOption,
+};
+
+/// The front-desk registration form. Choosing the service and the address works by plain GET
+/// round trips, so it needs no JavaScript; with JavaScript the same choices update in place.
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |k: &'static str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let catalogue = Resource::new(|| (), |_| list_catalogue());
+    let geo = Resource::new(
+        move || (param("province"), param("district"), param("commune")),
+        |(p, d, c)| get_geo_choices(p, d, c),
+    );
+    let action = ServerAction::<RegisterCase>::new();
+    // Each message is its own reactive island, so showing one never redraws the typed form.
+    let field_error = move |field: &'static str| {
+        move || {
+            let from_action = || match action.value().get() {
+                Some(Err(crate::error::AppError::Validation(fields))) => {
+                    fields.into_iter().find(|f| f.field == field).map(|f| f.key)
+                }
+                _ => None,
+            };
+            let key = query
+                .with(|q| q.get(&format!("err_{field}")))
+                .or_else(from_action)?;
+            Some(view! {
+                <span class="field-error" data-testid=format!("err-{field}")>
+                    {move || t().get(&key).unwrap_or(t().err_validation)}
+                </span>
+            })
+        }
+    };
+    let quantity = RwSignal::new(
+        param("quantity")
+            .and_then(|q| q.parse::<i64>().ok())
+            .unwrap_or(1),
+    );
+
+    view! {
+        <Title text=move || t().new_case_title />
+        <h1>{move || t().new_case_title}</h1>
+        {move || param("error").map(|k| view! { <p class="error" role="alert">{move || t().get(&k).unwrap_or(t().err_bad_request)}</p> })}
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || {
+                let catalogue = catalogue.get()?.ok()?;
+                let geo = geo.get()?.ok()?;
+                let sector = param("sector").and_then(|s| s.parse::<i32>().ok());
+                let service_id = param("service").and_then(|s| s.parse::<i32>().ok());
+                let needle = param("service_q").map(|q| q.to_lowercase());
+                let chosen = catalogue.iter().flat_map(|s| s.services.iter()).find(|s| Some(s.id) == service_id).cloned();
+                let sector = sector.or(chosen.as_ref().map(|s| s.sector_id));
+                let matching: Vec<_> = catalogue
+                    .iter()
+                    .filter(|s| sector.is_none_or(|id| s.id == id))
+                    .flat_map(|s| s.services.iter())
+                    .filter(|s| needle.as_ref().is_none_or(|n| s.name_km.to_lowercase().contains(n) || s.name_en.to_lowercase().contains(n) || s.code.to_lowercase().contains(n)))
+                    .cloned()
+                    .collect();
+                let l = locale.get();
+                let options = move |items: Vec<GeoOption>, selected: Option<String>| {
+                    items.into_iter().map(|o| {
+                        let sel = selected.as_deref() == Some(o.code.as_str());
+                        let label = format!("{} · {}", o.name_km, o.name_latin);
+                        view! { <option value=o.code selected=sel>{label}</option> }
+                    }).collect_view()
+                };
+                Some(view! {
+                    <Form method="GET" action="" attr:class="card stack" attr:data-testid="choices">
+                        <h2>{move || t().new_case_choose}</h2>
+                        <label>{move || t().sector}
+                            <select name="sector">
+                                <option value="">{move || t().all}</option>
+                                {catalogue.iter().map(|s| view! { <option value=s.id.to_string() selected=sector == Some(s.id)>{l.pick(&s.name_km, &s.name_en).to_string()}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label>{move || t().service_search}<input type="search" name="service_q" value=param("service_q").unwrap_or_default() /></label>
+                        <label>{move || t().case_service}
+                            <select name="service" data-testid="service-select">
+                                <option value="">"—"</option>
+                                {matching.iter().map(|s| view! { <option value=s.id.to_string() selected=service_id == Some(s.id)>{format!("{} · {}", s.code, l.pick(&s.name_km, &s.name_en))}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label>{move || t().province}
+                            <select name="province"><option value="">"—"</option>{options(geo.provinces.clone(), param("province"))}</select>
+                        </label>
+                        <label>{move || t().district}
+                            <select name="district"><option value="">"—"</option>{options(geo.districts.clone(), param("district"))}</select>
+                        </label>
+                        <label>{move || t().commune}
+                            <select name="commune"><option value="">"—"</option>{options(geo.communes.clone(), param("commune"))}</select>
+                        </label>
+                        <button type="submit" data-testid="update-choices">{move || t().update_choices}</button>
+                    </Form>
+                    {chosen.map(|svc| {
+                        let fee = svc.fee_riel;
+                        let docs = if l == crate::i18n::Locale::Km { svc.documents_km.clone() } else { svc.documents_en.clone() };
+                        view! {
+                            <ActionForm action=action attr:class="card stack" attr:data-testid="register-form">
+                                <h2>{l.pick(&svc.name_km, &svc.name_en).to_string()}</h2>
+                                <p data-testid="fee-line">
+                                    {move || format_riel(fee, locale.get())}" × "{move || quantity.get()}" = "
+                                    <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
+                                </p>
+                                <input type="hidden" name="service_id" value=svc.id.to_string() />
+                                <input type="hidden" name="province" value=param("province").unwrap_or_default() />
+                                <input type="hidden" name="district" value=param("district").unwrap_or_default() />
+                                <input type="hidden" name="commune" value=param("commune").unwrap_or_default() />
+                                <fieldset>
+                                    <legend>{move || t().documents}</legend>
+                                    {docs.into_iter().map(|d| view! { <label class="check"><input type="checkbox" required />{d}</label> }).collect_view()}
+                                </fieldset>
+                                <label>{move || t().quantity}
+                                    <input name="quantity" type="number" min="1" max="10000" value=quantity.get_untracked().to_string()
+                                        on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
+                                    {field_error("quantity")}
+                                </label>
+                                <label>{move || t().applicant_kind}
+                                    <select name="applicant_kind">
+                                        <option value="person" selected=param("kind").as_deref() != Some("enterprise")>{move || t().person}</option>
+                                        <option value="enterprise" selected=param("kind").as_deref() == Some("enterprise")>{move || t().enterprise}</option>
+                                    </select>
+                                </label>
+                                <label>{move || t().name_km}<input name="name_km" lang="km" value=param("name_km").unwrap_or_default() maxlength="200" />{field_error("name_km")}</label>
+                                <label>{move || t().name_latin}<input name="name_latin" value=param("name_latin").unwrap_or_default() maxlength="200" />{field_error("name_latin")}</label>
+                                <label>{move || t().sex}
+                                    <select name="sex">
+                                        <option value="">"—"</option>
+                                        <option value="F" selected=param("sex").as_deref() == Some("F")>{move || t().sex_female}</option>
+                                        <option value="M" selected=param("sex").as_deref() == Some("M")>{move || t().sex_male}</option>
+                                    </select>
+                                    {field_error("sex")}
+                                </label>
+                                <label>{move || t().date_of_birth}<input name="date_of_birth" type="date" value=param("date_of_birth").unwrap_or_default() />{field_error("date_of_birth")}</label>
+                                <label>{move || t().phone}<input name="phone" type="tel" inputmode="tel" value=param("phone").unwrap_or_default() />{field_error("phone")}</label>
+                                <label>{move || t().id_card_number}<input name="id_card_number" value=param("id_card_number").unwrap_or_default() maxlength="20" />{field_error("id_card_number")}</label>
+                                <label>{move || t().registration_number}<input name="registration_number" value=param("registration_number").unwrap_or_default() maxlength="40" />{field_error("registration_number")}</label>
+                                <label>{move || t().village}
+                                    <select name="village_code" data-testid="village-select"><option value="">"—"</option>{options(geo.villages.clone(), param("village"))}</select>
+                                    {field_error("village_code")}
+                                </label>
+                                <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" />{field_error("address_detail")}</label>
+                                <button type="submit" class="primary" data-testid="register-submit">{move || t().register_submit}</button>
+                            </ActionForm>
+                        }
+                    })}
+                })
+            }}
+        </Suspense>
+    }
+}

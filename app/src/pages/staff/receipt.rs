@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::cases::get_receipt,
+    format::format_riel,
+    i18n::{use_locale, use_texts},
+    pages::staff::case::error_text,
+};
+
+/// The receipt handed to the citizen: code, PIN, fee, expected completion and a QR code of the
+/// public status page. Printable on A5 or a narrow receipt printer.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let receipt = Resource::new(code, get_receipt);
+    view! {
+        <Title text=move || t().receipt_title />
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || receipt.get().map(|r| match r {
+                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Ok(r) => {
+                    let c = r.case.clone();
+                    let fee = c.fee_total;
+                    view! {
+                        <article class="receipt card" data-testid="receipt">
+                            <h1>{move || t().receipt_title}</h1>
+                            <p class="office">{let (km, en) = (c.office_name_km.clone(), c.office_name_en.clone()); move || locale.get().pick(&km, &en).to_string()}</p>
+                            <dl class="facts">
+                                <dt>{move || t().case_code}</dt><dd class="big" data-testid="receipt-code">{c.code.clone()}</dd>
+                                <dt>"PIN"</dt><dd class="big" data-testid="receipt-pin">{c.pin.clone()}</dd>
+                                <dt>{move || t().case_service}</dt><dd>{let (km, en) = (c.service_name_km.clone(), c.service_name_en.clone()); move || locale.get().pick(&km, &en).to_string()}</dd>
+                                <dt>{move || t().case_fee}</dt><dd>{move || format_riel(fee, locale.get())}</dd>
+                                <dt>{move || t().case_due}</dt><dd data-testid="receipt-due">{c.due_on.to_string()}</dd>
+                            </dl>
+                            <div class="qr" inner_html=r.qr_svg.clone()></div>
+                            <p class="track-url">{move || t().receipt_track}" "<a href=r.track_url.clone()>{r.track_url.clone()}</a></p>
+                            <p class="no-print"><a href=format!("/staff/cases/{}", c.code)>{move || t().case_title}" "{c.code.clone()}</a></p>
+                        </article>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
