@@ -21,3 +21,17 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// A named foreign key `table.column → to.to_column`.
+pub(crate) fn foreign_key(
+    table: &'static str,
+    column: &'static str,
+    to: &'static str,
+    to_column: &'static str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(to, to_column)
+        .take()
+}

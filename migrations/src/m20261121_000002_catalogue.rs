@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::reference;
+use crate::{foreign_key as fk, reference};
 
 pub struct Migration;
 
@@ -15,19 +15,6 @@ impl MigrationName for Migration {
 /// The civil-service opening hours every OWSO keeps (Monday to Friday, with a midday break).
 const HOURS_KM: &str = "ច័ន្ទ–សុក្រ ៧:៣០–១១:៣០ និង ១៤:០០–១៧:០០";
 const HOURS_EN: &str = "Mon–Fri 07:30–11:30 and 14:00–17:00";
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    to: &'static str,
-    to_col: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(to, to_col)
-        .take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -1,24 +1,13 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::foreign_key as fk;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261121_000003_cases"
     }
-}
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    to: &'static str,
-    to_col: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(to, to_col)
-        .take()
 }
 
 fn index(

@@ -9,10 +9,7 @@ impl MigrationName for Migration {
 }
 
 fn fk(table: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(to, "id")
+    crate::foreign_key(table, column, to, "id")
         .on_delete(ForeignKeyAction::Cascade)
         .take()
 }

@@ -2,15 +2,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 use super::{
     audit::{self, AuditEvent},
     auth::CurrentUser,
     calendar::{self, local_date},
-    db::begin_write,
+    db::{begin_write, next_in_sequence, Sequence},
     entities::{
         applicant, case, case_event, commune, district, enterprise, office, payment, province,
         service, village, workflow_step,
@@ -224,7 +224,7 @@ pub async fn register(
     let first_allowance = steps[1].1.max(0) as u32;
 
     let txn = begin_write(db).await?;
-    let sequence = next_case_sequence(&txn, province.as_str(), year).await?;
+    let sequence = next_in_sequence(&txn, Sequence::Case, province.as_str(), year).await?;
     let code = RegistrationCode::new(&province, year, sequence as u32).map_err(|_| {
         AppError::IllegalTransition("the province's yearly sequence is exhausted".into())
     })?;
@@ -339,36 +339,6 @@ pub fn step_due(
         Stage::Returned | Stage::Delivered => None,
         _ => Some(holidays.add_working_days(entered, allowance)),
     }
-}
-
-/// Takes the next number of the province's yearly sequence, atomically on both engines.
-async fn next_case_sequence(
-    txn: &DatabaseTransaction,
-    province: &str,
-    year: i32,
-) -> Result<i32, AppError> {
-    let backend = txn.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "INSERT INTO case_sequences (province_code, year, last_value) VALUES ($1, $2, 1) \
-             ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_sequences.last_value + 1 \
-             RETURNING last_value"
-        }
-        _ => {
-            "INSERT INTO case_sequences (province_code, year, last_value) VALUES (?, ?, 1) \
-             ON CONFLICT (province_code, year) DO UPDATE SET last_value = case_sequences.last_value + 1 \
-             RETURNING last_value"
-        }
-    };
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [province.into(), year.into()],
-        ))
-        .await?
-        .ok_or(AppError::Internal)?;
-    Ok(row.try_get::<i32>("", "last_value")?)
 }
 
 /// A case by code, if the caller's jurisdiction covers it; otherwise "not found".

@@ -105,6 +105,47 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     }
 }
 
+/// The yearly counters that number cases (per province) and receipts (per office).
+#[derive(Debug, Clone, Copy)]
+pub enum Sequence {
+    Case,
+    Receipt,
+}
+
+/// Takes the next number of a yearly counter inside the caller's transaction. One upsert with
+/// `RETURNING` is atomic on both engines, so concurrent writers never get the same number.
+pub async fn next_in_sequence(
+    txn: &sea_orm::DatabaseTransaction,
+    sequence: Sequence,
+    key: &str,
+    year: i32,
+) -> Result<i32, crate::error::AppError> {
+    let (table, key_column) = match sequence {
+        Sequence::Case => ("case_sequences", "province_code"),
+        Sequence::Receipt => ("receipt_sequences", "office_code"),
+    };
+    let backend = txn.get_database_backend();
+    let (k, y) = if backend == sea_orm::DatabaseBackend::Postgres {
+        ("$1", "$2")
+    } else {
+        ("?", "?")
+    };
+    let sql = format!(
+        "INSERT INTO {table} ({key_column}, year, last_value) VALUES ({k}, {y}, 1) \
+         ON CONFLICT ({key_column}, year) DO UPDATE SET last_value = {table}.last_value + 1 \
+         RETURNING last_value"
+    );
+    let row = txn
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [key.into(), year.into()],
+        ))
+        .await?
+        .ok_or(crate::error::AppError::Internal)?;
+    Ok(row.try_get::<i32>("", "last_value")?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

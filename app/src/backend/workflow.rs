@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::{
@@ -13,7 +13,7 @@ use super::{
     auth::CurrentUser,
     calendar::{self, local_date},
     cases::{find_in_scope, step_due, workflow_of},
-    db::begin_write,
+    db::{begin_write, next_in_sequence, Sequence},
     entities::{case, case_event, payment},
 };
 use crate::{
@@ -180,7 +180,7 @@ pub async fn act(
                 .to_string()
                 .parse::<i32>()
                 .unwrap_or(2026);
-            let seq = next_receipt_sequence(&txn, &c.office_code, year).await?;
+            let seq = next_in_sequence(&txn, Sequence::Receipt, &c.office_code, year).await?;
             let number = format!("{}-{:02}-{:06}", c.office_code, year % 100, seq);
             payment::ActiveModel {
                 case_id: Set(c.id),
@@ -265,33 +265,4 @@ pub async fn act(
         status: t.to_status,
         receipt_number,
     })
-}
-
-async fn next_receipt_sequence(
-    txn: &impl ConnectionTrait,
-    office: &str,
-    year: i32,
-) -> Result<i32, AppError> {
-    let backend = txn.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "INSERT INTO receipt_sequences (office_code, year, last_value) VALUES ($1, $2, 1) \
-             ON CONFLICT (office_code, year) DO UPDATE SET last_value = receipt_sequences.last_value + 1 \
-             RETURNING last_value"
-        }
-        _ => {
-            "INSERT INTO receipt_sequences (office_code, year, last_value) VALUES (?, ?, 1) \
-             ON CONFLICT (office_code, year) DO UPDATE SET last_value = receipt_sequences.last_value + 1 \
-             RETURNING last_value"
-        }
-    };
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [office.into(), year.into()],
-        ))
-        .await?
-        .ok_or(AppError::Internal)?;
-    Ok(row.try_get::<i32>("", "last_value")?)
 }

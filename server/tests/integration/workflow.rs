@@ -541,15 +541,32 @@ async fn login_locks_after_five_failures_and_audit_chain_detects_tampering(kind:
     app.finish().await;
 }
 
-async fn form_login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/auth/login"))
+/// Posts a form as a browser without JavaScript would.
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url(path))
         .header("accept", "text/html")
-        .header("referer", app.url("/login"))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap()
+        .header("referer", app.url("/login"));
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.form(fields).send().await.unwrap()
+}
+
+async fn form_login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
+    post_form(
+        app,
+        "/api/auth/login",
+        None,
+        &[("username", username), ("password", password)],
+    )
+    .await
 }
 
 fn session_cookie(res: &reqwest::Response) -> String {
@@ -587,14 +604,7 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
     assert_eq!(failed.headers()["location"], "/login?error=failed");
     assert!(failed.headers().get("set-cookie").is_none());
     // Logout ends the session on the server, not only in the browser.
-    let out = app
-        .client
-        .post(app.url("/api/auth/logout"))
-        .header("accept", "text/html")
-        .header("cookie", &second)
-        .send()
-        .await
-        .unwrap();
+    let out = post_form(&app, "/api/auth/logout", Some(&second), &[]).await;
     assert_eq!(out.status(), 302);
     let after = app
         .client
@@ -617,30 +627,14 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         ("phone", "12"),
         ("village_code", "12010101"),
     ];
-    let bad = app
-        .client
-        .post(app.url("/api/cases/register"))
-        .header("accept", "text/html")
-        .header("cookie", &cookie)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let bad = post_form(&app, "/api/cases/register", Some(&cookie), &fields).await;
     let location = bad.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/staff/cases/new?") && location.contains("err_phone=err_bad_phone"),
         "{location}"
     );
     fields[6] = ("phone", "012345678");
-    let good = app
-        .client
-        .post(app.url("/api/cases/register"))
-        .header("accept", "text/html")
-        .header("cookie", &cookie)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let good = post_form(&app, "/api/cases/register", Some(&cookie), &fields).await;
     let location = good.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/staff/cases/12") && location.ends_with("/receipt"),
