@@ -117,6 +117,11 @@ pub enum UserAction {
         #[arg(long, value_delimiter = ',')]
         sectors: Vec<i32>,
     },
+    /// Disable a user: they can no longer sign in, and their sessions end at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn parse_role(value: &str) -> Result<Role, String> {
@@ -274,6 +279,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     CliError::runtime(format!("audit log broken at row {row_id}: {reason}")),
                 ),
             }
+        }
+        Command::User {
+            action: UserAction::Disable { username },
+        } => {
+            let conn = open(&settings).await?;
+            Migrator::up(&conn, None).await?;
+            let ended = crate::users::disable(&conn, &username).await?;
+            println!("disabled {username}; {ended} session(s) ended");
+            Ok(())
         }
         Command::User {
             action:

@@ -130,3 +130,38 @@ pub async fn add(db: &DatabaseConnection, new: NewUser) -> Result<i32, CliError>
     txn.commit().await?;
     Ok(created.id)
 }
+
+/// Disables an account and ends all its sessions in one transaction. Answers the sessions ended.
+pub async fn disable(db: &DatabaseConnection, username: &str) -> Result<u64, CliError> {
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .ok_or_else(|| CliError::usage(format!("--username: no user {username:?}")))?;
+    let now = chrono::Utc::now();
+    let txn = app::backend::db::begin_write(db).await?;
+    let mut m: user::ActiveModel = found.clone().into();
+    m.active = Set(false);
+    m.updated_at = Set(now);
+    m.update(&txn).await?;
+    let ended = app::backend::auth::end_sessions(&txn, found.id)
+        .await
+        .map_err(|e| CliError::runtime(e.to_string()))?;
+    app::backend::audit::record(
+        &txn,
+        app::backend::audit::AuditEvent {
+            actor_name: Some("cli".into()),
+            action: "user_disable".into(),
+            entity: "user".into(),
+            entity_id: Some(found.id.to_string()),
+            before: Some(serde_json::json!({ "active": found.active })),
+            after: Some(serde_json::json!({ "active": false, "sessions_ended": ended })),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(|e| CliError::runtime(e.to_string()))?;
+    txn.commit().await?;
+    Ok(ended)
+}

@@ -66,9 +66,42 @@ pub fn InboxPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        <Pager page=inbox.page per_page=inbox.per_page total=inbox.total q=q().unwrap_or_default() />
                     }.into_any()
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Previous and next links; plain links, so paging needs no JavaScript.
+#[component]
+fn Pager(page: u64, per_page: u64, total: u64, q: String) -> impl IntoView {
+    let t = use_texts();
+    let pages = total.div_ceil(per_page).max(1);
+    let link = move |p: u64| {
+        let mut href = format!("/staff/inbox?page={p}");
+        if !q.is_empty() {
+            href.push_str("&q=");
+            href.push_str(
+                &q.bytes()
+                    .map(|b| {
+                        if b.is_ascii_alphanumeric() {
+                            (b as char).to_string()
+                        } else {
+                            format!("%{b:02X}")
+                        }
+                    })
+                    .collect::<String>(),
+            );
+        }
+        href
+    };
+    view! {
+        <nav class="pager" aria-label=move || t().pages>
+            {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">{move || t().previous}</a> })}
+            <span>{format!("{page} / {pages}")}</span>
+            {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">{move || t().next}</a> })}
+        </nav>
     }
 }
