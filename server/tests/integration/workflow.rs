@@ -667,5 +667,20 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         !html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;"),
         "escaped"
     );
+    // Disabling the account ends its live session at once and refuses new sign-ins.
+    let ended = owso_server::users::disable(&app.db, "desk.1201")
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.message));
+    assert!(ended >= 1);
+    let gone = app
+        .client
+        .get(app.url("/staff/inbox"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 401);
+    let refused = form_login(&app, "desk.1201", "owso-demo-2026").await;
+    assert_eq!(refused.headers()["location"], "/login?error=failed");
     app.finish().await;
 }
