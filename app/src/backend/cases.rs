@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::{
@@ -291,20 +291,20 @@ pub async fn register(
     }
     .insert(&txn)
     .await?;
-    case_event::ActiveModel {
-        case_id: Set(created.id),
-        seq: Set(1),
-        action: Set("register".into()),
-        from_stage: Set(None),
-        to_stage: Set(Some(first.id().to_string())),
-        status_after: Set(CaseStatus::Active.id().to_string()),
-        actor_user_id: Set(Some(user.id)),
-        actor_name: Set(Some(user.full_name.clone())),
-        comment: Set(None),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    append_event(
+        &txn,
+        NewEvent {
+            case_id: created.id,
+            seq: 1,
+            action: "register",
+            from: None,
+            to: first,
+            status: CaseStatus::Active,
+            comment: None,
+        },
+        user,
+        now,
+    )
     .await?;
     audit::record(
         &txn,
@@ -326,6 +326,43 @@ pub async fn register(
         pin,
         version: 1,
     })
+}
+
+/// One timeline entry about to be appended.
+pub struct NewEvent<'a> {
+    pub case_id: i64,
+    pub seq: i32,
+    pub action: &'a str,
+    pub from: Option<Stage>,
+    pub to: Stage,
+    pub status: CaseStatus,
+    pub comment: Option<String>,
+}
+
+/// Appends to a case's timeline inside the caller's transaction; `(case_id, seq)` is unique, so
+/// a second writer at the same position fails instead of leaving a gap or a duplicate.
+pub async fn append_event(
+    txn: &DatabaseTransaction,
+    event: NewEvent<'_>,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    case_event::ActiveModel {
+        case_id: Set(event.case_id),
+        seq: Set(event.seq),
+        action: Set(event.action.to_string()),
+        from_stage: Set(event.from.map(|s| s.id().to_string())),
+        to_stage: Set(Some(event.to.id().to_string())),
+        status_after: Set(event.status.id().to_string()),
+        actor_user_id: Set(Some(user.id)),
+        actor_name: Set(Some(user.full_name.clone())),
+        comment: Set(event.comment),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// The due date of a step entered on `entered`; stages that wait on the citizen have none.

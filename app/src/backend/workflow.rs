@@ -12,7 +12,7 @@ use super::{
     audit::{self, AuditEvent},
     auth::CurrentUser,
     calendar::{self, local_date},
-    cases::{find_in_scope, step_due, workflow_of},
+    cases::{append_event, find_in_scope, step_due, workflow_of, NewEvent},
     db::{begin_write, next_in_sequence, Sequence},
     entities::{case, case_event, payment},
 };
@@ -226,20 +226,20 @@ pub async fn act(
         Action::Pay => receipt_number.clone(),
         _ => comment.clone(),
     };
-    case_event::ActiveModel {
-        case_id: Set(c.id),
-        seq: Set(last_seq + 1),
-        action: Set(action.id().to_string()),
-        from_stage: Set(Some(stage.id().to_string())),
-        to_stage: Set(Some(t.to_stage.id().to_string())),
-        status_after: Set(t.to_status.id().to_string()),
-        actor_user_id: Set(Some(user.id)),
-        actor_name: Set(Some(user.full_name.clone())),
-        comment: Set(event_comment),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    append_event(
+        &txn,
+        NewEvent {
+            case_id: c.id,
+            seq: last_seq + 1,
+            action: action.id(),
+            from: Some(stage),
+            to: t.to_stage,
+            status: t.to_status,
+            comment: event_comment,
+        },
+        user,
+        now,
+    )
     .await?;
     audit::record(
         &txn,
