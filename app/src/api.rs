@@ -1,5 +1,6 @@
 //! Server functions, one module per area. Each checks the caller, then calls one backend service.
 
+pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod catalogue;
@@ -101,4 +102,54 @@ pub(crate) fn fail_to<T>(path: &str, err: AppError) -> Result<T, AppError> {
     } else {
         with_status(Err(err))
     }
+}
+
+/// The error's message key (and field, for validation) for the page to show after a redirect.
+#[cfg(feature = "ssr")]
+pub(crate) fn error_param(err: &AppError) -> String {
+    match err {
+        AppError::Validation(fields) => fields.first().map(|f| f.key.clone()).unwrap_or_default(),
+        AppError::IllegalTransition(key) => key.clone(),
+        other => other.text_key().to_string(),
+    }
+}
+
+/// Sends a plain form post back to its form with what was typed (`kept`, never passwords) and
+/// one `err_<field>` per problem, so the form shows each message beside its field without
+/// JavaScript. Errors that concern no field go in `error`.
+#[cfg(feature = "ssr")]
+pub(crate) fn back_to_form<T>(
+    path: &str,
+    mut kept: Vec<(String, String)>,
+    err: AppError,
+) -> Result<T, AppError> {
+    match &err {
+        AppError::Validation(fields) => kept.extend(
+            fields
+                .iter()
+                .map(|f| (format!("err_{}", f.field), f.key.clone())),
+        ),
+        other => kept.push(("error".into(), error_param(other))),
+    }
+    let separator = if path.contains('?') { '&' } else { '?' };
+    fail_to(&format!("{path}{separator}{}", encode_query(&kept)), err)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn encode_query(params: &[(String, String)]) -> String {
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }

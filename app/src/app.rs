@@ -11,6 +11,10 @@ use crate::{
     components::layout::Layout,
     i18n::{use_texts, Locale},
     pages::{
+        admin::{
+            holidays::HolidaysPage, service::ServiceAdminPage, services::ServicesAdminPage,
+            users::UsersPage,
+        },
         auth::login::LoginPage,
         not_found::NotFound,
         public::{home::HomePage, offices::OfficesPage},
@@ -101,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/:code") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/:code/receipt") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/services") view=ServicesAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/services/:id") view=ServiceAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/holidays") view=HolidaysPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 mod codes;
+pub mod password;
 mod role;
 mod stage;
 pub mod workflow;

@@ -1,5 +1,6 @@
 //! One module per area, one file per page.
 
+pub mod admin;
 pub mod auth;
 pub mod not_found;
 pub mod public;

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfficeSummary {
     pub code: String,

@@ -64,17 +64,7 @@ pub async fn act_on_case(
             leptos_axum::redirect(&target);
             Ok(outcome.version)
         }
-        Err(err) => super::fail_to(&format!("{target}?error={}", error_param(&err)), err),
-    }
-}
-
-/// The error's message key (and field, for validation) for the page to show after a redirect.
-#[cfg(feature = "ssr")]
-fn error_param(err: &AppError) -> String {
-    match err {
-        AppError::Validation(fields) => fields.first().map(|f| f.key.clone()).unwrap_or_default(),
-        AppError::IllegalTransition(key) => key.clone(),
-        other => other.text_key().to_string(),
+        Err(err) => super::fail_to(&format!("{target}?error={}", super::error_param(&err)), err),
     }
 }
 
@@ -122,7 +112,7 @@ pub async fn register_case(
             Ok(created)
         }
         Err(err) => {
-            let mut params: Vec<(String, String)> = [
+            let kept: Vec<(String, String)> = [
                 ("service", Some(service_id)),
                 ("quantity", Some(quantity)),
                 ("kind", Some(applicant_kind)),
@@ -142,36 +132,9 @@ pub async fn register_case(
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-            match &err {
-                AppError::Validation(fields) => params.extend(
-                    fields
-                        .iter()
-                        .map(|f| (format!("err_{}", f.field), f.key.clone())),
-                ),
-                other => params.push(("error".into(), error_param(other))),
-            }
-            super::fail_to(&format!("/staff/cases/new?{}", encode_query(&params)), err)
+            super::back_to_form("/staff/cases/new", kept, err)
         }
     }
-}
-
-#[cfg(feature = "ssr")]
-fn encode_query(params: &[(String, String)]) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    params
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// The printable receipt of a case, with a QR code of its public status page.

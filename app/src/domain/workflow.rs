@@ -275,6 +275,41 @@ pub fn allowed_actions(case: &CaseFacts<'_>, actor: &ActorFacts<'_>) -> Vec<Acti
         .collect()
 }
 
+/// Stages every workflow has: a case is always registered, decided, returned and handed over.
+pub const MANDATORY_STAGES: [Stage; 4] = [
+    Stage::Registration,
+    Stage::Decision,
+    Stage::Returned,
+    Stage::Delivered,
+];
+
+/// Checks a workflow template an administrator wrote: stages in the canonical order, the
+/// mandatory ones present, a cashier whenever there is a fee, and per-step allowances that add
+/// up to the time standard. Answers the field and locale key of the first problem.
+pub fn check_template(
+    steps: &[(Stage, u32)],
+    fee_riel: i64,
+    time_standard_days: u32,
+) -> Result<(), (&'static str, &'static str)> {
+    if steps.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return Err(("steps", "err_steps_order"));
+    }
+    if MANDATORY_STAGES
+        .iter()
+        .any(|m| !steps.iter().any(|(s, _)| s == m))
+    {
+        return Err(("steps", "err_steps_mandatory"));
+    }
+    if fee_riel > 0 && !steps.iter().any(|(s, _)| *s == Stage::Cashier) {
+        return Err(("steps", "err_steps_cashier_for_fee"));
+    }
+    let total: u32 = steps.iter().map(|(_, d)| d).sum();
+    if total != time_standard_days {
+        return Err(("time_standard_days", "err_steps_sum"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,5 +504,48 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(Action::from_id(a.id()), Some(a));
         }
+    }
+
+    #[test]
+    fn templates_are_checked() {
+        use Stage::*;
+        let good = [
+            (Registration, 0),
+            (Cashier, 0),
+            (ChiefCheck, 2),
+            (Decision, 3),
+            (Returned, 0),
+            (Delivered, 0),
+        ];
+        assert_eq!(check_template(&good, 5_000, 5), Ok(()));
+        assert_eq!(
+            check_template(&good, 5_000, 6),
+            Err(("time_standard_days", "err_steps_sum"))
+        );
+        let mut swapped = good;
+        swapped.swap(2, 3);
+        assert_eq!(
+            check_template(&swapped, 5_000, 5),
+            Err(("steps", "err_steps_order"))
+        );
+        let no_cashier: Vec<_> = good
+            .iter()
+            .copied()
+            .filter(|(s, _)| *s != Cashier)
+            .collect();
+        assert_eq!(
+            check_template(&no_cashier, 5_000, 5),
+            Err(("steps", "err_steps_cashier_for_fee"))
+        );
+        assert_eq!(check_template(&no_cashier, 0, 5), Ok(()));
+        let no_decision: Vec<_> = good
+            .iter()
+            .copied()
+            .filter(|(s, _)| *s != Decision)
+            .collect();
+        assert_eq!(
+            check_template(&no_decision, 5_000, 2),
+            Err(("steps", "err_steps_mandatory"))
+        );
     }
 }

@@ -191,11 +191,68 @@ impl TestApp {
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
+    /// Posts a form as a browser without JavaScript would.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .header("referer", self.url("/login"));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.form(fields).send().await.unwrap()
+    }
+
+    pub async fn form_login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/api/auth/login",
+            None,
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    /// Signs in through the form and answers the session cookie (`name=value`).
+    pub async fn session_of(&self, username: &str) -> String {
+        self.session_of_with(username, "owso-demo-2026").await
+    }
+
+    pub async fn session_of_with(&self, username: &str, password: &str) -> String {
+        session_cookie(&self.form_login(username, password).await)
+    }
+
+    /// A GET as a signed-in browser; answers the status and the body.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
     pub async fn finish(self) {
         self.server.abort();
         let _ = self.db.clone().close().await;
         self.fresh.drop_now().await;
     }
+}
+
+pub fn session_cookie(res: &reqwest::Response) -> String {
+    let header = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    header.split(';').next().unwrap().to_string()
 }
 
 /// Opens an extra pool on a test database, as a second process would.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::{
     on_both_databases,
-    support::{Db, TestApp},
+    support::{session_cookie, Db, TestApp},
 };
 
 on_both_databases!(
@@ -541,54 +541,17 @@ async fn login_locks_after_five_failures_and_audit_chain_detects_tampering(kind:
     app.finish().await;
 }
 
-/// Posts a form as a browser without JavaScript would.
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: Option<&str>,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(app.url(path))
-        .header("accept", "text/html")
-        .header("referer", app.url("/login"));
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    req.form(fields).send().await.unwrap()
-}
-
-async fn form_login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    post_form(
-        app,
-        "/api/auth/login",
-        None,
-        &[("username", username), ("password", password)],
-    )
-    .await
-}
-
-fn session_cookie(res: &reqwest::Response) -> String {
-    let header = res.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(
-        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
-        "{header}"
-    );
-    header.split(';').next().unwrap().to_string()
-}
-
 async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
     let app = TestApp::spawn(kind).await;
     app.demo_tokens().await;
     // A staff page without a session says so and shows nothing.
     let (status, html) = app.get_text("/staff/inbox").await;
     assert_eq!(status, 401, "{html}");
-    let first = form_login(&app, "desk.1201", "owso-demo-2026").await;
+    let first = app.form_login("desk.1201", "owso-demo-2026").await;
     assert_eq!(first.status(), 302);
     assert_eq!(first.headers()["location"], "/staff/inbox");
     let first = session_cookie(&first);
-    let second = session_cookie(&form_login(&app, "desk.1201", "owso-demo-2026").await);
+    let second = session_cookie(&app.form_login("desk.1201", "owso-demo-2026").await);
     assert_ne!(first, second, "every login issues a new session id");
     let inbox = app
         .client
@@ -600,11 +563,11 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
     assert_eq!(inbox.status(), 200);
     assert!(inbox.text().await.unwrap().contains("desk.1201"));
     // A failed login goes back to the form with a flag and no cookie.
-    let failed = form_login(&app, "desk.1201", "wrong-password!").await;
+    let failed = app.form_login("desk.1201", "wrong-password!").await;
     assert_eq!(failed.headers()["location"], "/login?error=failed");
     assert!(failed.headers().get("set-cookie").is_none());
     // Logout ends the session on the server, not only in the browser.
-    let out = post_form(&app, "/api/auth/logout", Some(&second), &[]).await;
+    let out = app.post_form("/api/auth/logout", Some(&second), &[]).await;
     assert_eq!(out.status(), 302);
     let after = app
         .client
@@ -615,7 +578,7 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         .unwrap();
     assert_eq!(after.status(), 401);
     // Registration through the form: a bad field comes back named, a good form gives a receipt.
-    let cookie = session_cookie(&form_login(&app, "desk.1201", "owso-demo-2026").await);
+    let cookie = session_cookie(&app.form_login("desk.1201", "owso-demo-2026").await);
     let service = full_service(&app).await.to_string();
     let mut fields = vec![
         ("service_id", service.as_str()),
@@ -627,14 +590,18 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         ("phone", "12"),
         ("village_code", "12010101"),
     ];
-    let bad = post_form(&app, "/api/cases/register", Some(&cookie), &fields).await;
+    let bad = app
+        .post_form("/api/cases/register", Some(&cookie), &fields)
+        .await;
     let location = bad.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/staff/cases/new?") && location.contains("err_phone=err_bad_phone"),
         "{location}"
     );
     fields[6] = ("phone", "012345678");
-    let good = post_form(&app, "/api/cases/register", Some(&cookie), &fields).await;
+    let good = app
+        .post_form("/api/cases/register", Some(&cookie), &fields)
+        .await;
     let location = good.headers()["location"].to_str().unwrap().to_string();
     assert!(
         location.starts_with("/staff/cases/12") && location.ends_with("/receipt"),
@@ -680,7 +647,7 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         .await
         .unwrap();
     assert_eq!(gone.status(), 401);
-    let refused = form_login(&app, "desk.1201", "owso-demo-2026").await;
+    let refused = app.form_login("desk.1201", "owso-demo-2026").await;
     assert_eq!(refused.headers()["location"], "/login?error=failed");
     app.finish().await;
 }

@@ -1,0 +1,71 @@
+//! Messages beside form fields and above forms. After a plain (no-JavaScript) post the server
+//! sends the browser back with `err_<field>=<key>` or `error=<key>` in the address; after a
+//! hydrated post the action's answer carries the same keys. Both show the same text.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{error::AppError, i18n::use_texts};
+
+/// The error of a server action's last answer, for [`FieldMessage`] and [`FormNotice`].
+pub fn action_error<S, T>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] field: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let testid = format!("err-{field}");
+    move || {
+        let from_action = || match error.get() {
+            Some(AppError::Validation(fields)) => {
+                fields.into_iter().find(|f| f.field == field).map(|f| f.key)
+            }
+            _ => None,
+        };
+        let key = query
+            .with(|q| q.get(&format!("err_{field}")))
+            .or_else(from_action)?;
+        Some(view! {
+            <span class="field-error" data-testid=testid.clone()>
+                {move || t().get(&key).unwrap_or(t().err_validation)}
+            </span>
+        })
+    }
+}
+
+/// The form's overall outcome: an error that concerns no single field, or "please correct the
+/// marked fields".
+#[component]
+pub fn FormNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    move || {
+        let key = query
+            .with(|q| {
+                q.get("error").or_else(|| {
+                    q.into_iter()
+                        .any(|(k, _)| k.starts_with("err_"))
+                        .then(|| "err_validation".to_string())
+                })
+            })
+            .or_else(|| match error.get() {
+                Some(AppError::IllegalTransition(key)) => Some(key),
+                Some(other) => Some(other.text_key().to_string()),
+                None => None,
+            })?;
+        Some(view! {
+            <p class="error" role="alert" data-testid="form-error">
+                {move || t().get(&key).unwrap_or(t().err_bad_request)}
+            </p>
+        })
+    }
+}

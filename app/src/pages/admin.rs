@@ -1,0 +1,26 @@
+//! Administration: staff accounts, the service catalogue and the holiday calendar.
+
+pub mod holidays;
+pub mod service;
+pub mod services;
+pub mod users;
+
+use leptos::prelude::*;
+
+use crate::i18n::use_texts;
+
+/// Links between the administration pages; the catalogue and calendar are for system
+/// administrators, whose server functions refuse everyone else anyway.
+#[component]
+pub fn AdminNav(system_admin: bool) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <nav class="sub-nav" aria-label=move || t().admin_title>
+            <a href="/admin/users">{move || t().admin_users}</a>
+            {system_admin.then(|| view! {
+                <a href="/admin/services">{move || t().admin_services}</a>
+                <a href="/admin/holidays">{move || t().admin_holidays}</a>
+            })}
+        </nav>
+    }
+}
