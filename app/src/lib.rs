@@ -1,6 +1,10 @@
 //! OWSO web application: pages, server functions and shared types, rendered on the server and
 //! hydrated in the browser from one codebase.
 
+// Deeply nested view types (tables of forms) need more than the default 128 levels when the
+// compiler lays out their async hydration code.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -1,18 +1,5 @@
 import { test, expect, Page, TestInfo } from '@playwright/test';
-import { jsEnabled, ready, screenshot } from './helpers';
-
-const PASSWORD = 'owso-demo-2026';
-
-async function signIn(page: Page, info: TestInfo, username: string) {
-  await page.context().clearCookies();
-  await page.goto('/login');
-  await ready(page, info);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await page.locator('form button[type="submit"]').last().click();
-  await expect(page).toHaveURL(/\/staff\/inbox/);
-  await expect(page.getByTestId('signed-in-as')).toHaveText(username);
-}
+import { act, jsEnabled, ready, screenshot, signIn } from './helpers';
 
 /** Picks a value in a select of the choices form and asks the server for the next level. */
 async function choose(page: Page, info: TestInfo, select: string, pick: (values: string[]) => string) {
@@ -23,20 +10,6 @@ async function choose(page: Page, info: TestInfo, select: string, pick: (values:
   await page.getByTestId('update-choices').click();
   await page.waitForLoadState('load');
   await ready(page, info);
-}
-
-async function act(page: Page, info: TestInfo, code: string, action: string, fill?: Record<string, string>) {
-  await page.goto(`/staff/cases/${code}`);
-  await ready(page, info);
-  const button = page.getByTestId(`act-${action}`);
-  await expect(button).toBeVisible();
-  const form = page.locator('form.action-form', { has: button });
-  for (const [name, value] of Object.entries(fill ?? {})) {
-    await form.locator(`[name="${name}"]`).fill(value);
-  }
-  const before = await page.getByTestId('case-stage').textContent();
-  await button.click();
-  await expect(page.getByTestId('case-stage')).not.toHaveText(before ?? '');
 }
 
 test('a wrong password is refused with a message', async ({ page }, info) => {
