@@ -9,3 +9,6 @@ mod foundation;
 
 #[path = "integration/workflow.rs"]
 mod workflow;
+
+#[path = "integration/portal.rs"]
+mod portal;
