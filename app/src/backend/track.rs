@@ -149,16 +149,7 @@ async fn view_of(
         registered_on: local_date(c.registered_at),
         stage_since,
         working_days_in_stage: holidays.working_days_between(stage_since, today).max(0),
-        passed: events
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| TrackStep {
-                no: i as u32 + 1,
-                action: e.action,
-                stage: e.to_stage.as_deref().and_then(Stage::from_id),
-                on: local_date(e.at),
-            })
-            .collect(),
+        passed: passed_steps(events),
         ahead,
         expected_on: c.due_on,
         quantity: c.quantity,
@@ -170,6 +161,34 @@ async fn view_of(
         can_give_feedback: status == CaseStatus::Delivered && rating.is_none(),
         feedback_rating: rating,
     })
+}
+
+/// The timeline as rows of "stage reached, on date". Registration moves the case straight on to
+/// its next stage, so it gives two rows: registered, then the stage it went to.
+fn passed_steps(events: Vec<case_event::Model>) -> Vec<TrackStep> {
+    let mut rows: Vec<TrackStep> = Vec::with_capacity(events.len() + 1);
+    for e in events {
+        let on = local_date(e.at);
+        let stage = e.to_stage.as_deref().and_then(Stage::from_id);
+        if e.action == "register" && stage != Some(Stage::Registration) {
+            rows.push(TrackStep {
+                no: 0,
+                action: e.action.clone(),
+                stage: Some(Stage::Registration),
+                on,
+            });
+        }
+        rows.push(TrackStep {
+            no: 0,
+            action: e.action,
+            stage,
+            on,
+        });
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.no = i as u32 + 1;
+    }
+    rows
 }
 
 /// A rating from 1 to 5 and an optional comment, as typed.

@@ -173,8 +173,10 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     assert_eq!(body["status"], "active");
     assert_eq!(body["paid"], false);
     assert_eq!(body["office"]["code"], "1201");
-    assert_eq!(body["passed"].as_array().unwrap().len(), 1);
-    assert_eq!(body["passed"][0]["stage"], "cashier");
+    assert_eq!(body["passed"].as_array().unwrap().len(), 2);
+    assert_eq!(body["passed"][0]["stage"], "registration");
+    assert_eq!(body["passed"][1]["stage"], "cashier");
+    assert_eq!(body["passed"][1]["no"], 2);
     assert_eq!(body["ahead"][0], "chief_check");
     assert_eq!(body["ahead"].as_array().unwrap().len(), 8);
     assert_eq!(body["ready_for_pickup"], false);
@@ -198,7 +200,8 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     assert_eq!(body["stage"], "returned");
     assert_eq!(body["paid"], true);
     assert_eq!(body["ready_for_pickup"], true);
-    assert_eq!(body["passed"].as_array().unwrap().len(), 8);
+    assert_eq!(body["passed"].as_array().unwrap().len(), 9);
+    assert_eq!(body["passed"][8]["stage"], "returned");
     let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
     assert!(html.contains("Your document is ready"), "{html}");
     assert!(html.contains(body["office"]["address_en"].as_str().unwrap()));
