@@ -6,6 +6,8 @@ pub mod cases;
 pub mod catalogue;
 pub mod offices;
 pub mod prefs;
+pub mod public;
+pub mod track;
 
 #[cfg(feature = "ssr")]
 use crate::error::AppError;

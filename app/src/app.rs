@@ -17,7 +17,10 @@ use crate::{
         },
         auth::login::LoginPage,
         not_found::NotFound,
-        public::{home::HomePage, offices::OfficesPage},
+        public::{
+            home::HomePage, office::OfficePageView, offices::OfficesPage, service::ServicePageView,
+            services::ServicesPage, track::TrackPage,
+        },
         staff::{case::CasePage, inbox::InboxPage, new_case::NewCasePage, receipt::ReceiptPage},
     },
 };
@@ -100,6 +103,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("offices") view=OfficesPage ssr=SsrMode::Async />
+                    <Route path=path!("offices/:code") view=OfficePageView ssr=SsrMode::Async />
+                    <Route path=path!("services") view=ServicesPage ssr=SsrMode::Async />
+                    <Route path=path!("services/:key") view=ServicePageView ssr=SsrMode::Async />
+                    <Route path=path!("track") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("track/:code") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("staff/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />

@@ -55,6 +55,15 @@ pub fn format_riel(amount: i64, locale: Locale) -> String {
     format!("{} ៛", format_number(amount, locale))
 }
 
+/// A calendar date as day/month/year, the order used in Cambodia, in the locale's digits.
+pub fn format_date(date: chrono::NaiveDate, locale: Locale) -> String {
+    let text = date.format("%d/%m/%Y").to_string();
+    match locale {
+        Locale::Km => to_khmer_digits(&text),
+        Locale::En => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +84,13 @@ mod tests {
         assert_eq!(format_riel(25_798_010, Locale::En), "25,798,010 ៛");
         assert_eq!(format_riel(25_798_010, Locale::Km), "២៥,៧៩៨,០១០ ៛");
         assert_eq!(format_riel(0, Locale::Km), "០ ៛");
+    }
+
+    #[test]
+    fn dates_day_first() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
+        assert_eq!(format_date(d, Locale::En), "09/11/2026");
+        assert_eq!(format_date(d, Locale::Km), "០៩/១១/២០២៦");
     }
 
     #[test]

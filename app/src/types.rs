@@ -229,3 +229,6 @@ pub struct Receipt {
     pub track_url: String,
     pub qr_svg: String,
 }
+
+mod portal;
+pub use portal::*;

@@ -6,6 +6,7 @@ mod m20261121_000001_geography;
 mod m20261121_000002_catalogue;
 mod m20261121_000003_cases;
 mod m20261121_000004_auth;
+mod m20261122_000005_rate_hits;
 mod reference;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_catalogue::Migration),
             Box::new(m20261121_000003_cases::Migration),
             Box::new(m20261121_000004_auth::Migration),
+            Box::new(m20261122_000005_rate_hits::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use app::{
-    backend::{auth, cases, inbox, state::AppState, workflow},
+    backend::{auth, cases, inbox, state::AppState, track, workflow},
     error::AppError,
     types::{ActionRequest, NewCaseRequest},
 };
@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{code}", get(get_case))
         .route("/api/v1/cases/{code}/actions", post(act))
         .route("/api/v1/inbox", get(get_inbox))
+        .route("/api/v1/track/{code}", get(track_case))
 }
 
 /// The caller behind `Authorization: Bearer <token>`.
@@ -113,6 +114,33 @@ async fn get_inbox(
             &caller.user,
             query.q.as_deref(),
             page,
+            Utc::now(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct TrackQuery {
+    pin: Option<String>,
+}
+
+/// Public: a case's status for the holder of its code and PIN, under the same rate limit and
+/// the same generic "not found" as the `/track` page.
+async fn track_case(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    Query(query): Query<TrackQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    let ip = addr.ip().to_string();
+    Ok(Json(
+        track::lookup(
+            &state.db,
+            state.settings.track_rate_limit,
+            &code,
+            query.pin.as_deref().unwrap_or(""),
+            Some(&ip),
             Utc::now(),
         )
         .await?,

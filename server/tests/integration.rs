@@ -12,3 +12,6 @@ mod workflow;
 
 #[path = "integration/admin.rs"]
 mod admin;
+
+#[path = "integration/portal.rs"]
+mod portal;

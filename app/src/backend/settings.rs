@@ -15,6 +15,50 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// `OWSO_PUBLIC_URL`: the address citizens reach the site at, printed in receipts' QR codes.
     pub public_url: String,
+    /// `OWSO_TRACK_RATE_LIMIT`: public status lookups allowed per client address and window,
+    /// written `20/10m` (also `s` and `h`).
+    pub track_rate_limit: RateLimit,
+}
+
+/// At most `max` requests per `window_secs`, per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window_secs: u64,
+}
+
+impl RateLimit {
+    pub const TRACK_DEFAULT: RateLimit = RateLimit {
+        max: 20,
+        window_secs: 600,
+    };
+
+    /// Parses `COUNT/DURATION`, the duration a number with `s`, `m` or `h`: `20/10m`, `5/30s`.
+    pub fn parse(text: &str) -> Result<RateLimit, String> {
+        let bad = || format!("{text:?} is not COUNT/DURATION like 20/10m");
+        let (count, window) = text.trim().split_once('/').ok_or_else(bad)?;
+        let max = count
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(bad)?;
+        let window = window.trim();
+        let (number, unit) = window.split_at(window.len().saturating_sub(1));
+        let scale = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            _ => return Err(bad()),
+        };
+        let window_secs = number
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=24 * 3600).contains(&(n * scale)))
+            .ok_or_else(bad)?
+            * scale;
+        Ok(RateLimit { max, window_secs })
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/owso.db";
@@ -59,6 +103,10 @@ impl Settings {
                 "OWSO_PUBLIC_URL: {public_url:?} must start with http:// or https://"
             ));
         }
+        let track_rate_limit = match lookup("OWSO_TRACK_RATE_LIMIT") {
+            None => RateLimit::TRACK_DEFAULT,
+            Some(v) => RateLimit::parse(&v).map_err(|e| format!("OWSO_TRACK_RATE_LIMIT: {e}"))?,
+        };
         Ok(Settings {
             database_url,
             addr,
@@ -66,6 +114,7 @@ impl Settings {
             db_pool_size,
             secure_cookies,
             public_url,
+            track_rate_limit,
         })
     }
 }
@@ -105,5 +154,38 @@ mod tests {
                 .unwrap()
                 .secure_cookies
         );
+    }
+
+    #[test]
+    fn rate_limits() {
+        assert_eq!(
+            with(&[]).unwrap().track_rate_limit,
+            RateLimit::TRACK_DEFAULT
+        );
+        assert_eq!(
+            with(&[("OWSO_TRACK_RATE_LIMIT", "3/30s")])
+                .unwrap()
+                .track_rate_limit,
+            RateLimit {
+                max: 3,
+                window_secs: 30
+            }
+        );
+        assert_eq!(
+            RateLimit::parse("20/10m"),
+            Ok(RateLimit {
+                max: 20,
+                window_secs: 600
+            })
+        );
+        assert_eq!(RateLimit::parse("100/1h").unwrap().window_secs, 3600);
+        for bad in [
+            "", "20", "0/10m", "20/10", "20/m", "x/10m", "20/10d", "20/-1m", "20/25h",
+        ] {
+            assert!(RateLimit::parse(bad).is_err(), "{bad}");
+        }
+        assert!(with(&[("OWSO_TRACK_RATE_LIMIT", "lots")])
+            .unwrap_err()
+            .contains("OWSO_TRACK_RATE_LIMIT"));
     }
 }

@@ -24,6 +24,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <nav class="site-nav" aria-label=move || t().nav_label>
                 <a href="/">{move || t().nav_home}</a>
+                <a href="/track">{move || t().nav_track}</a>
+                <a href="/services">{move || t().nav_services}</a>
                 <a href="/offices">{move || t().nav_offices}</a>
                 <Suspense>
                     {move || user.get().map(|u| match u {

@@ -1,4 +1,8 @@
 //! Pages anyone can open without signing in.
 
 pub mod home;
+pub mod office;
 pub mod offices;
+pub mod service;
+pub mod services;
+pub mod track;

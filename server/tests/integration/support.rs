@@ -105,14 +105,13 @@ pub struct TestApp {
 impl TestApp {
     /// A migrated database with the demo catalogue, and the app serving on a random port.
     pub async fn spawn(kind: Db) -> TestApp {
+        Self::spawn_with(kind, &[]).await
+    }
+
+    /// Like `spawn`, with extra settings (`OWSO_TRACK_RATE_LIMIT`…) as the environment would give.
+    pub async fn spawn_with(kind: Db, extra: &[(&str, &str)]) -> TestApp {
         let fresh = FreshDb::new(kind).await;
-        let settings = Settings::from_lookup(|name| match name {
-            "DATABASE_URL" => Some(fresh.url.clone()),
-            "OWSO_ADDR" => Some("127.0.0.1:0".into()),
-            "OWSO_DB_POOL" => Some("4".into()),
-            _ => None,
-        })
-        .unwrap();
+        let settings = test_settings(&fresh.url, extra);
         let state = owso_server::serve::prepare(settings)
             .await
             .unwrap_or_else(|e| panic!("{}", e.message));
@@ -256,6 +255,20 @@ pub fn session_cookie(res: &reqwest::Response) -> String {
 }
 
 /// Opens an extra pool on a test database, as a second process would.
+/// The settings a test server runs with: its database, a random port, a small pool, and `extra`.
+pub fn test_settings(url: &str, extra: &[(&str, &str)]) -> Settings {
+    Settings::from_lookup(|name| match name {
+        "DATABASE_URL" => Some(url.to_string()),
+        "OWSO_ADDR" => Some("127.0.0.1:0".into()),
+        "OWSO_DB_POOL" => Some("4".into()),
+        _ => extra
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string()),
+    })
+    .unwrap()
+}
+
 pub async fn connect(url: &str) -> DatabaseConnection {
     db::connect(url, 2).await.unwrap()
 }

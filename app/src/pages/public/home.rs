@@ -40,6 +40,14 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
         <section class="cards">
+            <a class="card link-card" href="/track">
+                <h2>{move || t().home_card_track_title}</h2>
+                <p>{move || t().home_card_track_body}</p>
+            </a>
+            <a class="card link-card" href="/services">
+                <h2>{move || t().home_card_services_title}</h2>
+                <p>{move || t().home_card_services_body}</p>
+            </a>
             <a class="card link-card" href="/offices">
                 <h2>{move || t().home_card_offices_title}</h2>
                 <p>{move || t().home_card_offices_body}</p>

@@ -50,7 +50,7 @@ fn ProvinceSection(province: ProvinceOffices) -> impl IntoView {
             <ul class="office-list">
                 {province.offices.into_iter().map(|o| view! {
                     <li class="office" data-code=o.code.clone()>
-                        <span class="office-km" lang="km">{o.name_km}</span>
+                        <a href=format!("/offices/{}", o.code) class="office-km" lang="km">{o.name_km}</a>
                         <span class="office-en" lang="en">{o.name_en}</span>
                     </li>
                 }).collect_view()}

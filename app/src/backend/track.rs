@@ -1,0 +1,319 @@
+//! The public status lookup and feedback: a case opened by its code and PIN. Both go through one
+//! gate, `open_case`, which rate-limits by client address and answers wrong codes and wrong PINs
+//! alike, so the page cannot be used to learn which codes exist.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use subtle::ConstantTimeEq;
+
+use super::{
+    calendar::{self, local_date},
+    cases::workflow_of,
+    db::begin_write,
+    entities::{case, case_event, feedback, office, payment, service},
+    rate_limit,
+    settings::RateLimit,
+};
+use crate::{
+    domain::{CaseStatus, Pin, RegistrationCode, Stage},
+    error::{AppError, FieldError},
+    types::{OfficeContact, TrackStep, TrackView},
+};
+
+pub const RATE_BUCKET: &str = "track";
+pub const MAX_FEEDBACK_CHARS: usize = 1_000;
+
+/// Code and PIN as typed, parsed once; both problems are reported together.
+pub fn parse_credentials(code: &str, pin: &str) -> Result<(RegistrationCode, Pin), AppError> {
+    let code = RegistrationCode::parse(code).map_err(|e| FieldError::parse("code", e));
+    let pin = Pin::parse(pin).map_err(|e| FieldError::parse("pin", e));
+    match (code, pin) {
+        (Ok(c), Ok(p)) => Ok((c, p)),
+        (c, p) => Err(AppError::Validation(
+            [c.err(), p.err()].into_iter().flatten().collect(),
+        )),
+    }
+}
+
+/// Whether two PINs are equal, in time that does not depend on where they differ.
+fn pin_matches(stored: &str, given: &Pin) -> bool {
+    stored.as_bytes().ct_eq(given.as_str().as_bytes()).into()
+}
+
+/// The case behind a code and PIN, after counting the attempt against the caller's address.
+async fn open_case(
+    db: &DatabaseConnection,
+    limit: RateLimit,
+    code: &str,
+    pin: &str,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<case::Model, AppError> {
+    let (code, pin) = parse_credentials(code, pin)?;
+    rate_limit::hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), limit, now).await?;
+    let found = case::Entity::find()
+        .filter(case::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?;
+    // Compare against a stand-in when the code is unknown, so both failures take as long.
+    let stored = found.as_ref().map(|c| c.pin.as_str()).unwrap_or("------");
+    match found {
+        Some(c) if pin_matches(stored, &pin) => Ok(c),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub fn contact(o: office::Model) -> OfficeContact {
+    OfficeContact {
+        code: o.code,
+        name_km: o.name_km,
+        name_en: o.name_en,
+        address_km: o.address_km,
+        address_en: o.address_en,
+        hours_km: o.opening_hours_km,
+        hours_en: o.opening_hours_en,
+        phone: o.phone,
+    }
+}
+
+/// The status of a case for the holder of its code and PIN.
+pub async fn lookup(
+    db: &DatabaseConnection,
+    limit: RateLimit,
+    code: &str,
+    pin: &str,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<TrackView, AppError> {
+    let c = open_case(db, limit, code, pin, ip, now).await?;
+    view_of(db, c, now).await
+}
+
+async fn view_of(
+    db: &impl ConnectionTrait,
+    c: case::Model,
+    now: DateTime<Utc>,
+) -> Result<TrackView, AppError> {
+    let svc = service::Entity::find_by_id(c.service_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let off = office::Entity::find_by_id(c.office_code.clone())
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let steps = workflow_of(db, c.service_id).await?;
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .order_by_asc(case_event::Column::Seq)
+        .all(db)
+        .await?;
+    let paid = payment::Entity::find()
+        .filter(payment::Column::CaseId.eq(c.id))
+        .filter(payment::Column::CancelledAt.is_null())
+        .one(db)
+        .await?;
+    let rating = feedback::Entity::find()
+        .filter(feedback::Column::CaseId.eq(c.id))
+        .one(db)
+        .await?
+        .map(|f| f.rating);
+    let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
+    let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
+    let holidays = calendar::holidays(db).await?;
+    let today = local_date(now);
+    let stage_since = local_date(c.stage_entered_at);
+    let closed = matches!(status, CaseStatus::Delivered | CaseStatus::Rejected);
+    let ahead = if closed {
+        Vec::new()
+    } else {
+        steps
+            .iter()
+            .map(|s| s.0)
+            .skip_while(|s| *s != stage)
+            .skip(1)
+            .collect()
+    };
+    Ok(TrackView {
+        code: c.code,
+        service_id: svc.id,
+        service_code: svc.code,
+        service_name_km: svc.name_km,
+        service_name_en: svc.name_en,
+        office: contact(off),
+        stage,
+        status,
+        registered_on: local_date(c.registered_at),
+        stage_since,
+        working_days_in_stage: holidays.working_days_between(stage_since, today).max(0),
+        passed: passed_steps(events),
+        ahead,
+        expected_on: c.due_on,
+        quantity: c.quantity,
+        fee_total: c.fee_total,
+        paid: paid.is_some(),
+        paid_on: paid.map(|p| local_date(p.paid_at)),
+        ready_for_pickup: stage == Stage::Returned && status == CaseStatus::Active,
+        delivered_on: c.delivered_at.map(local_date),
+        can_give_feedback: status == CaseStatus::Delivered && rating.is_none(),
+        feedback_rating: rating,
+    })
+}
+
+/// The timeline as rows of "stage reached, on date". Registration moves the case straight on to
+/// its next stage, so it gives two rows: registered, then the stage it went to.
+fn passed_steps(events: Vec<case_event::Model>) -> Vec<TrackStep> {
+    let mut rows: Vec<TrackStep> = Vec::with_capacity(events.len() + 1);
+    for e in events {
+        let on = local_date(e.at);
+        let stage = e.to_stage.as_deref().and_then(Stage::from_id);
+        if e.action == "register" && stage != Some(Stage::Registration) {
+            rows.push(TrackStep {
+                no: 0,
+                action: e.action.clone(),
+                stage: Some(Stage::Registration),
+                on,
+            });
+        }
+        rows.push(TrackStep {
+            no: 0,
+            action: e.action,
+            stage,
+            on,
+        });
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.no = i as u32 + 1;
+    }
+    rows
+}
+
+/// A rating from 1 to 5 and an optional comment, as typed.
+pub fn parse_feedback(
+    rating: &str,
+    comment: Option<&str>,
+) -> Result<(i16, Option<String>), AppError> {
+    let mut errors = Vec::new();
+    let rating = match crate::format::from_khmer_digits(rating.trim()).parse::<i16>() {
+        Ok(r) if (1..=5).contains(&r) => r,
+        Ok(_) => {
+            errors.push(FieldError::new("rating", "err_out_of_range"));
+            0
+        }
+        Err(_) => {
+            errors.push(FieldError::new("rating", "err_required"));
+            0
+        }
+    };
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if let Some(c) = comment {
+        if c.chars().count() > MAX_FEEDBACK_CHARS {
+            errors.push(FieldError::new("comment", "err_too_long"));
+        } else if c
+            .chars()
+            .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+        {
+            errors.push(FieldError::new("comment", "err_bad_characters"));
+        }
+    }
+    if errors.is_empty() {
+        Ok((rating, comment.map(str::to_string)))
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Records the citizen's rating of a delivered case; one per case.
+#[allow(clippy::too_many_arguments)]
+pub async fn leave_feedback(
+    db: &DatabaseConnection,
+    limit: RateLimit,
+    code: &str,
+    pin: &str,
+    rating: &str,
+    comment: Option<&str>,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let c = open_case(db, limit, code, pin, ip, now).await?;
+    let (rating, comment) = parse_feedback(rating, comment)?;
+    if c.status != CaseStatus::Delivered.id() {
+        return Err(AppError::IllegalTransition("feedback_not_delivered".into()));
+    }
+    let already = || AppError::IllegalTransition("feedback_already_given".into());
+    let txn = begin_write(db).await?;
+    let exists = feedback::Entity::find()
+        .filter(feedback::Column::CaseId.eq(c.id))
+        .one(&txn)
+        .await?
+        .is_some();
+    if exists {
+        return Err(already());
+    }
+    let inserted = feedback::ActiveModel {
+        case_id: Set(c.id),
+        office_code: Set(c.office_code.clone()),
+        rating: Set(rating),
+        comment: Set(comment),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(_) => {
+            txn.commit().await?;
+            Ok(())
+        }
+        // On PostgreSQL a concurrent first rating can win between the check and the insert; the
+        // unique index on `case_id` refuses the second.
+        Err(sea_orm::DbErr::Exec(_)) | Err(sea_orm::DbErr::Query(_)) => Err(already()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_checked_together() {
+        assert!(parse_credentials("1226000001", "123456").is_ok());
+        assert!(parse_credentials("១២២៦០០០០០១", "១២៣៤៥៦").is_ok());
+        match parse_credentials("12", "1") {
+            Err(AppError::Validation(f)) => {
+                assert_eq!(f.len(), 2);
+                assert_eq!(f[0].field, "code");
+                assert_eq!(f[1].field, "pin");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pins_compare_whole() {
+        let pin = Pin::parse("123456").unwrap();
+        assert!(pin_matches("123456", &pin));
+        assert!(!pin_matches("123457", &pin));
+        assert!(!pin_matches("------", &pin));
+        assert!(!pin_matches("12345", &pin));
+    }
+
+    #[test]
+    fn feedback_input() {
+        assert_eq!(parse_feedback("5", Some("  ")).unwrap(), (5, None));
+        assert_eq!(parse_feedback("៤", None).unwrap(), (4, None));
+        assert!(parse_feedback("0", None).is_err());
+        assert!(parse_feedback("6", None).is_err());
+        assert!(parse_feedback("", None).is_err());
+        assert!(parse_feedback("3", Some(&"x".repeat(1001))).is_err());
+        assert!(parse_feedback("3", Some("a\u{0}b")).is_err());
+        assert_eq!(
+            parse_feedback("3", Some("<script>alert(1)</script>\nok")).unwrap(),
+            (3, Some("<script>alert(1)</script>\nok".to_string()))
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! What the public portal shows: a case's status as its PIN holder sees it, the catalogue and the
+//! office pages. Nothing here names, locates or identifies the applicant.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{CaseStatus, Stage};
+
+/// The office as citizens need it: where, when and how to reach it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeContact {
+    pub code: String,
+    pub name_km: String,
+    pub name_en: String,
+    pub address_km: String,
+    pub address_en: String,
+    pub hours_km: String,
+    pub hours_en: String,
+    pub phone: Option<String>,
+}
+
+/// One row of the seed's "No. / step / date" table. Dates are Phnom Penh calendar days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackStep {
+    pub no: u32,
+    /// The timeline action (`register`, `forward`, `return`…), for the row's wording.
+    pub action: String,
+    pub stage: Option<Stage>,
+    pub on: NaiveDate,
+}
+
+/// A case as `/track` and `GET /api/v1/track/{code}` show it to whoever holds its code and PIN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackView {
+    pub code: String,
+    pub service_id: i32,
+    pub service_code: String,
+    pub service_name_km: String,
+    pub service_name_en: String,
+    pub office: OfficeContact,
+    pub stage: Stage,
+    pub status: CaseStatus,
+    pub registered_on: NaiveDate,
+    pub stage_since: NaiveDate,
+    /// Working days (Monday to Friday, public holidays excluded) since the case reached `stage`.
+    pub working_days_in_stage: i64,
+    pub passed: Vec<TrackStep>,
+    /// The service's remaining stages, in order; empty once the case is closed.
+    pub ahead: Vec<Stage>,
+    /// The whole-case deadline, moved on by the time the case spent back with the citizen.
+    pub expected_on: NaiveDate,
+    pub quantity: i32,
+    pub fee_total: i64,
+    pub paid: bool,
+    pub paid_on: Option<NaiveDate>,
+    /// Finished and waiting at the front desk to be collected.
+    pub ready_for_pickup: bool,
+    pub delivered_on: Option<NaiveDate>,
+    /// The rating given, once feedback was left.
+    pub feedback_rating: Option<i16>,
+    pub can_give_feedback: bool,
+}
+
+/// A service's page: the catalogue entry and where it is offered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServicePage {
+    pub service: super::ServiceSummary,
+    pub sector_name_km: String,
+    pub sector_name_en: String,
+    /// Offices offering it; the catalogue has no per-office offering table, so every active
+    /// office offers every active service.
+    pub office_count: u64,
+}
+
+/// Sectors with their number of active services, for the catalogue's first page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorCount {
+    pub id: i32,
+    pub name_km: String,
+    pub name_en: String,
+    pub services: u64,
+}
+
+/// What `/services` lists: every sector, and the services matching the search or sector asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub sectors: Vec<SectorCount>,
+    pub services: Vec<super::ServiceSummary>,
+}
+
+/// Counts so far for one office, over the current calendar year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub year: i32,
+    pub received: u64,
+    pub delivered: u64,
+    /// Delivered on or before the expected date, among `delivered`.
+    pub delivered_on_time: u64,
+    pub ratings: u64,
+    /// Mean rating times ten (e.g. 43 for 4.3), so the type stays exact; `None` without ratings.
+    pub rating_avg_x10: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficePage {
+    pub office: OfficeContact,
+    pub district_km: String,
+    pub district_latin: String,
+    pub province_km: String,
+    pub province_latin: String,
+    pub sectors: Vec<SectorCount>,
+    pub scorecard: Scorecard,
+}

@@ -1,0 +1,484 @@
+//! The citizen portal: status lookup by code and PIN (page and JSON), its rate limit across
+//! servers, feedback once per delivered case, the catalogue and office pages.
+
+use std::collections::HashMap;
+
+use app::backend::entities::{feedback, service, workflow_step};
+use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::{
+    on_both_databases,
+    support::{test_settings, Db, TestApp},
+};
+
+on_both_databases!(
+    lookup_shows_the_status_and_nothing_personal,
+    wrong_code_and_wrong_pin_answer_alike,
+    lookups_are_rate_limited_across_servers,
+    feedback_is_taken_once_after_delivery,
+    catalogue_search_and_office_scorecard,
+);
+
+const NAME_KM: &str = "សុខ ដារ៉ា";
+const NAME_LATIN: &str = "SOK DARA";
+const ID_CARD: &str = "010203040";
+
+/// A demo service whose workflow has all ten stages.
+async fn full_service(app: &TestApp) -> i32 {
+    for s in service::Entity::find().all(&app.db).await.unwrap() {
+        let steps = workflow_step::Entity::find()
+            .filter(workflow_step::Column::ServiceId.eq(s.id))
+            .count(&app.db)
+            .await
+            .unwrap();
+        if steps == 10 && s.fee_riel > 0 {
+            return s.id;
+        }
+    }
+    panic!("no service with all ten stages");
+}
+
+async fn register(app: &TestApp, tokens: &HashMap<String, String>) -> (String, String) {
+    let service_id = full_service(app).await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&tokens["desk.1201"]),
+            Some(json!({
+                "service_id": service_id, "quantity": 1, "applicant_kind": "person",
+                "name_km": NAME_KM, "name_latin": NAME_LATIN, "sex": "M",
+                "phone": "012 345 678", "id_card_number": ID_CARD, "village_code": "12010101",
+                "address_detail": "House 12, Street 310"
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    (
+        body["code"].as_str().unwrap().to_string(),
+        body["pin"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Takes the case through the given actions, in order, as the demo staff of office 1201.
+async fn drive(app: &TestApp, tokens: &HashMap<String, String>, code: &str, steps: &[&str]) {
+    let fee = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/cases/{code}"),
+            Some(&tokens["desk.1201"]),
+            None,
+        )
+        .await
+        .1["fee_total"]
+        .as_i64()
+        .unwrap();
+    for step in steps {
+        let (who, body) = match *step {
+            "pay" => ("cashier.1201", json!({ "action": "pay", "amount": fee })),
+            "chief_check" | "chief_opinion" => ("chief.1201", json!({ "action": "forward" })),
+            "technical_review" => ("tech.1201", json!({ "action": "forward" })),
+            "director" => ("director.1201", json!({ "action": "forward" })),
+            "approve" => ("decision.1201", json!({ "action": "approve" })),
+            "tax_confirm" => ("desk.1201", json!({ "action": "tax_confirm" })),
+            "deliver" => (
+                "desk.1201",
+                json!({ "action": "deliver", "receiver": NAME_LATIN }),
+            ),
+            "return" => (
+                "tech.1201",
+                json!({ "action": "return", "comment": "missing plan" }),
+            ),
+            "resubmit" => ("desk.1201", json!({ "action": "resubmit" })),
+            other => panic!("unknown step {other}"),
+        };
+        let (_, case) = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/cases/{code}"),
+                Some(&tokens[who]),
+                None,
+            )
+            .await;
+        let mut body = body;
+        body["version"] = case["version"].clone();
+        let (status, out) = app
+            .api(
+                Method::POST,
+                &format!("/api/v1/cases/{code}/actions"),
+                Some(&tokens[who]),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 200, "{who} {step}: {out}");
+    }
+}
+
+const TO_RETURNED: &[&str] = &[
+    "pay",
+    "chief_check",
+    "technical_review",
+    "chief_opinion",
+    "director",
+    "approve",
+    "tax_confirm",
+];
+
+async fn track_json(app: &TestApp, code: &str, pin: &str) -> (u16, Value) {
+    app.api(
+        Method::GET,
+        &format!("/api/v1/track/{code}?pin={pin}"),
+        None,
+        None,
+    )
+    .await
+}
+
+async fn page(app: &TestApp, path: &str, lang: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn assert_private(text: &str) {
+    for secret in [
+        NAME_KM,
+        NAME_LATIN,
+        "012345678",
+        "012 345 678",
+        ID_CARD,
+        "Street 310",
+    ] {
+        assert!(!text.contains(secret), "the status shows {secret:?}");
+    }
+}
+
+async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let tokens = app.demo_tokens().await;
+    let (code, pin) = register(&app, &tokens).await;
+
+    let (status, body) = track_json(&app, &code, &pin).await;
+    assert_eq!(status, 200, "{body}");
+    assert_private(&body.to_string());
+    assert_eq!(body["code"], code.as_str());
+    assert_eq!(body["stage"], "cashier");
+    assert_eq!(body["status"], "active");
+    assert_eq!(body["paid"], false);
+    assert_eq!(body["office"]["code"], "1201");
+    assert_eq!(body["passed"].as_array().unwrap().len(), 2);
+    assert_eq!(body["passed"][0]["stage"], "registration");
+    assert_eq!(body["passed"][1]["stage"], "cashier");
+    assert_eq!(body["passed"][1]["no"], 2);
+    assert_eq!(body["ahead"][0], "chief_check");
+    assert_eq!(body["ahead"].as_array().unwrap().len(), 8);
+    assert_eq!(body["ready_for_pickup"], false);
+
+    // The page, in English, with JavaScript off: a plain GET.
+    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    assert_eq!(status, 200);
+    assert_private(&html);
+    assert!(html.contains("At “Cashier” for 0 working days"), "{html}");
+    assert!(html.contains("not paid yet"));
+    assert!(html.contains("Steps still ahead"));
+    // The receipt's QR target asks for the PIN only, and looks nothing up.
+    let (status, html) = page(&app, &format!("/track/{code}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("Enter the PIN of request {code}")));
+    assert!(!html.contains("Steps passed"));
+
+    // Paid, through every review, back at the front desk: ready for pickup, with the address.
+    drive(&app, &tokens, &code, TO_RETURNED).await;
+    let (_, body) = track_json(&app, &code, &pin).await;
+    assert_eq!(body["stage"], "returned");
+    assert_eq!(body["paid"], true);
+    assert_eq!(body["ready_for_pickup"], true);
+    assert_eq!(body["passed"].as_array().unwrap().len(), 9);
+    assert_eq!(body["passed"][8]["stage"], "returned");
+    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    assert!(html.contains("Your document is ready"), "{html}");
+    assert!(html.contains(body["office"]["address_en"].as_str().unwrap()));
+    assert!(html.contains(body["office"]["hours_en"].as_str().unwrap()));
+    assert_private(&html);
+
+    drive(&app, &tokens, &code, &["deliver"]).await;
+    let (_, body) = track_json(&app, &code, &pin).await;
+    assert_eq!(body["status"], "delivered");
+    assert!(body["delivered_on"].is_string());
+    assert_eq!(body["ahead"], json!([]));
+    assert_eq!(body["can_give_feedback"], true);
+    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "km").await;
+    assert_private(&html);
+    assert!(html.contains("feedback-form"));
+    app.finish().await;
+}
+
+async fn wrong_code_and_wrong_pin_answer_alike(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let tokens = app.demo_tokens().await;
+    let (code, pin) = register(&app, &tokens).await;
+    let wrong_pin = if pin == "000000" { "000001" } else { "000000" };
+    let unknown = format!("{}{:06}", &code[..4], 999_999);
+
+    let (s1, b1) = track_json(&app, &code, wrong_pin).await;
+    let (s2, b2) = track_json(&app, &unknown, &pin).await;
+    assert_eq!((s1, s2), (404, 404));
+    assert_eq!(b1, b2);
+    assert_eq!(b1, json!({ "error": "not_found" }));
+
+    let (p1, h1) = page(&app, &format!("/track?code={code}&pin={wrong_pin}"), "en").await;
+    let (p2, h2) = page(&app, &format!("/track?code={unknown}&pin={pin}"), "en").await;
+    assert_eq!((p1, p2), (404, 404));
+    let message = "No request matches this code and PIN";
+    assert!(h1.contains(message) && h2.contains(message));
+    assert_private(&h1);
+
+    // Malformed input names the field; it is never a 500.
+    let (status, body) = track_json(&app, &code, "12").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"][0]["field"], "pin");
+    let (status, body) = track_json(&app, "abc", "").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"].as_array().unwrap().len(), 2);
+    let (status, html) = page(&app, "/track?code=12&pin=%3Cscript%3E", "en").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("err-code") && html.contains("err-pin"));
+    assert!(!html.contains("<script>"));
+    let long = "9".repeat(5000);
+    let (status, _) = page(&app, &format!("/track?code={long}&pin={long}"), "en").await;
+    assert_eq!(status, 422);
+    app.finish().await;
+}
+
+async fn lookups_are_rate_limited_across_servers(kind: Db) {
+    let app = TestApp::spawn_with(kind, &[("OWSO_TRACK_RATE_LIMIT", "4/10m")]).await;
+    let tokens = app.demo_tokens().await;
+    let (code, pin) = register(&app, &tokens).await;
+    // A second server process on the same database, as behind a load balancer.
+    let state = owso_server::serve::prepare(test_settings(
+        &app.fresh.url,
+        &[("OWSO_TRACK_RATE_LIMIT", "4/10m")],
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{}", e.message));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other = format!("http://{}", listener.local_addr().unwrap());
+    let second = tokio::spawn(async move {
+        let _ = owso_server::serve::serve_on(listener, state).await;
+    });
+
+    let (s, _) = track_json(&app, &code, &pin).await;
+    assert_eq!(s, 200);
+    let (s, _) = page(&app, &format!("/track?code={code}&pin=000000"), "en").await;
+    assert!(s == 404 || s == 200);
+    let res = app
+        .client
+        .get(format!("{other}/api/v1/track/{code}?pin={pin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let res = app
+        .client
+        .get(format!("{other}/track?code={code}&pin={pin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+
+    // The fifth lookup, on either server, is refused: the right PIN no longer helps.
+    let res = app
+        .client
+        .get(format!("{other}/api/v1/track/{code}?pin={pin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "rate_limited");
+
+    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    assert_eq!(status, 429);
+    assert!(html.contains("Too many lookups from this connection. Please wait"));
+    assert!(!html.contains("Steps passed"));
+    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "km").await;
+    assert_eq!(status, 429);
+    assert!(html.contains("សូមរង់ចាំ"));
+    // Malformed input is refused before it is counted, and pages without a lookup stay open.
+    assert_eq!(track_json(&app, &code, "1").await.0, 422);
+    assert_eq!(page(&app, &format!("/track/{code}"), "en").await.0, 200);
+    second.abort();
+    app.finish().await;
+}
+
+/// Posts the feedback form as a browser without JavaScript would.
+async fn post_feedback(app: &TestApp, fields: &[(&str, &str)]) -> (u16, String) {
+    let res = app
+        .client
+        .post(app.url("/api/track/feedback"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/track"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status().as_u16(), location)
+}
+
+async fn feedback_is_taken_once_after_delivery(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let tokens = app.demo_tokens().await;
+    let (code, pin) = register(&app, &tokens).await;
+    let form = |rating: &'static str, comment: &'static str| {
+        vec![
+            ("code", code.clone()),
+            ("pin", pin.clone()),
+            ("rating", rating.to_string()),
+            ("comment", comment.to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_feedback(app, &refs).await
+        }
+    };
+
+    let (status, to) = send(form("5", "")).await;
+    assert_eq!(status, 302);
+    assert_eq!(
+        to,
+        format!("/track/{code}?error=feedback_not_delivered"),
+        "not before delivery"
+    );
+    drive(&app, &tokens, &code, TO_RETURNED).await;
+    drive(&app, &tokens, &code, &["deliver"]).await;
+
+    let (status, to) = send(form("9", "")).await;
+    assert_eq!(
+        (status, to.as_str()),
+        (302, &*format!("/track/{code}?error=err_out_of_range"))
+    );
+    let mut wrong = form("4", "");
+    wrong[1].1 = if pin == "000000" { "000001" } else { "000000" }.into();
+    let (_, to) = send(wrong).await;
+    assert_eq!(to, format!("/track/{code}?error=track_not_found"));
+
+    let (status, to) = send(form("4", "<script>alert(1)</script> quick")).await;
+    assert_eq!(status, 302);
+    assert_eq!(to, format!("/track/{code}?feedback=thanks"));
+    assert!(!to.contains(&pin), "the PIN never goes into a redirect");
+    let (_, to) = send(form("1", "again")).await;
+    assert_eq!(to, format!("/track/{code}?error=feedback_already_given"));
+
+    let rows = feedback::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].rating, 4);
+    assert_eq!(rows[0].office_code, "1201");
+    assert_eq!(
+        rows[0].comment.as_deref(),
+        Some("<script>alert(1)</script> quick")
+    );
+    let (_, body) = track_json(&app, &code, &pin).await;
+    assert_eq!(body["feedback_rating"], 4);
+    assert_eq!(body["can_give_feedback"], false);
+    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    assert!(html.contains("You rated this service 4 out of 5"));
+    assert!(!html.contains("feedback-form"));
+    let (_, html) = page(&app, &format!("/track/{code}?feedback=thanks"), "en").await;
+    assert!(html.contains("Thank you for your feedback"));
+
+    // The office's scorecard counts the case and the rating.
+    let (status, html) = page(&app, "/offices/1201", "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Scorecard"), "{html}");
+    for (id, value) in [
+        ("score-received", "1"),
+        ("score-delivered", "1"),
+        ("score-on-time", "100%"),
+        ("score-rating", "4.0"),
+        ("score-ratings", "1"),
+    ] {
+        let at = html.find(&format!("data-testid=\"{id}\"")).unwrap();
+        let value_at = html[at..].find("figure-value\">").unwrap() + at + 14;
+        assert!(
+            html[value_at..].starts_with(value),
+            "{id}: {}",
+            &html[value_at..value_at + 20]
+        );
+    }
+    app.finish().await;
+}
+
+async fn catalogue_search_and_office_scorecard(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let services = service::Entity::find().all(&app.db).await.unwrap();
+    let (status, html) = page(&app, "/services", "en").await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches("/services?sector=").count(), 17);
+
+    // A Khmer word from inside a name finds that service; so does Latin text in any case.
+    let guesthouse = services.iter().find(|s| s.code == "TOU-001").unwrap();
+    for q in ["ផ្ទះសំណាក់", "GUESTHOUSE", "guesthouse", "tou-001"] {
+        let (status, html) = page(&app, &format!("/services?q={}", urlencode(q)), "en").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("data-code=\"TOU-001\""), "{q}");
+    }
+    let (_, html) = page(&app, "/services?q=zzzz-nothing", "en").await;
+    assert!(html.contains("No service matches your search"));
+    let (_, html) = page(&app, "/services?sector=14", "en").await;
+    let in_sector = services.iter().filter(|s| s.sector_id == 14).count();
+    assert_eq!(html.matches("class=\"service\"").count(), in_sector);
+
+    // The service page: fee with separators, Khmer digits in Khmer, documents, offices.
+    let (status, html) = page(&app, &format!("/services/{}", guesthouse.id), "km").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("៤០០,០០០ ៛"), "Khmer digits");
+    assert!(html.contains(&guesthouse.name_km));
+    assert!(html.contains("២០"));
+    let (status, html) = page(&app, "/services/TOU-001", "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("400,000 ៛ per licence"));
+    assert!(html.contains("20 working days"));
+    assert!(html.contains("Offered at all 210"));
+    assert!(html.contains("Fire prevention and safety certificate"));
+    assert_eq!(page(&app, "/services/NOPE-1", "en").await.0, 404);
+
+    let (status, html) = page(&app, "/offices/0203", "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("score-received"));
+    assert!(html.contains("This office offers all"));
+    assert_eq!(page(&app, "/offices/9999", "en").await.0, 404);
+    assert_eq!(page(&app, "/offices/%3Cx%3E", "en").await.0, 404);
+    let (_, html) = page(&app, "/offices", "en").await;
+    assert!(html.contains("href=\"/offices/1201\""));
+    app.finish().await;
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
