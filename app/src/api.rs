@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod catalogue;
+pub mod complaints;
 pub mod offices;
 pub mod prefs;
 pub mod public;

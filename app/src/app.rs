@@ -18,10 +18,18 @@ use crate::{
         auth::login::LoginPage,
         not_found::NotFound,
         public::{
-            home::HomePage, office::OfficePageView, offices::OfficesPage, service::ServicePageView,
-            services::ServicesPage, track::TrackPage,
+            complaints::{new::NewComplaintPage, track::TrackComplaintPage},
+            home::HomePage,
+            office::OfficePageView,
+            offices::OfficesPage,
+            service::ServicePageView,
+            services::ServicesPage,
+            track::TrackPage,
         },
-        staff::{case::CasePage, inbox::InboxPage, new_case::NewCasePage, receipt::ReceiptPage},
+        staff::{
+            case::CasePage, complaints::StaffComplaintsPage, inbox::InboxPage,
+            new_case::NewCasePage, receipt::ReceiptPage,
+        },
     },
 };
 
@@ -108,6 +116,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:key") view=ServicePageView ssr=SsrMode::Async />
                     <Route path=path!("track") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("track/:code") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("complaints/new") view=NewComplaintPage ssr=SsrMode::Async />
+                    <Route path=path!("complaints/track") view=TrackComplaintPage ssr=SsrMode::Async />
+                    <Route path=path!("staff/complaints") view=StaffComplaintsPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("staff/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod admin;
+pub mod complaints;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfficeSummary {

@@ -15,3 +15,6 @@ mod admin;
 
 #[path = "integration/portal.rs"]
 mod portal;
+
+#[path = "integration/complaints.rs"]
+mod complaints;

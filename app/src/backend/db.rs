@@ -105,11 +105,13 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     }
 }
 
-/// The yearly counters that number cases (per province) and receipts (per office).
+/// The yearly counters that number cases (per province), receipts (per office) and complaints
+/// (nationwide, so the key is ignored).
 #[derive(Debug, Clone, Copy)]
 pub enum Sequence {
     Case,
     Receipt,
+    Complaint,
 }
 
 /// Takes the next number of a yearly counter inside the caller's transaction. One upsert with
@@ -121,8 +123,9 @@ pub async fn next_in_sequence(
     year: i32,
 ) -> Result<i32, crate::error::AppError> {
     let (table, key_column) = match sequence {
-        Sequence::Case => ("case_sequences", "province_code"),
-        Sequence::Receipt => ("receipt_sequences", "office_code"),
+        Sequence::Case => ("case_sequences", Some("province_code")),
+        Sequence::Receipt => ("receipt_sequences", Some("office_code")),
+        Sequence::Complaint => ("complaint_sequences", None),
     };
     let backend = txn.get_database_backend();
     let (k, y) = if backend == sea_orm::DatabaseBackend::Postgres {
@@ -130,16 +133,27 @@ pub async fn next_in_sequence(
     } else {
         ("?", "?")
     };
-    let sql = format!(
-        "INSERT INTO {table} ({key_column}, year, last_value) VALUES ({k}, {y}, 1) \
-         ON CONFLICT ({key_column}, year) DO UPDATE SET last_value = {table}.last_value + 1 \
-         RETURNING last_value"
-    );
+    let (sql, values): (String, Vec<sea_orm::Value>) = match key_column {
+        Some(key_column) => (
+            format!(
+                "INSERT INTO {table} ({key_column}, year, last_value) VALUES ({k}, {y}, 1) \
+                 ON CONFLICT ({key_column}, year) DO UPDATE SET last_value = {table}.last_value + 1 \
+                 RETURNING last_value"
+            ),
+            vec![key.into(), year.into()],
+        ),
+        None => (
+            format!(
+                "INSERT INTO {table} (year, last_value) VALUES ({k}, 1) \
+                 ON CONFLICT (year) DO UPDATE SET last_value = {table}.last_value + 1 \
+                 RETURNING last_value"
+            ),
+            vec![year.into()],
+        ),
+    };
     let row = txn
         .query_one_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            [key.into(), year.into()],
+            backend, sql, values,
         ))
         .await?
         .ok_or(crate::error::AppError::Internal)?;

@@ -38,6 +38,7 @@ fn OfficeDetail(page: OfficePage) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let o = page.office;
+    let complain_href = format!("/complaints/new?office={}", o.code);
     let title = {
         let (km, en) = (o.name_km.clone(), o.name_en.clone());
         move || locale.get().pick(&km, &en).to_string()
@@ -60,6 +61,7 @@ fn OfficeDetail(page: OfficePage) -> impl IntoView {
                 <dd data-testid="office-hours">{move || locale.get().pick(&hours_km, &hours_en).to_string()}</dd>
                 {o.phone.map(|p| view! { <dt>{move || t().phone}</dt><dd><a href=format!("tel:{}", p.replace(' ', ""))>{p.clone()}</a></dd> })}
             </dl>
+            <p><a href=complain_href data-testid="office-complain">{move || t().complaint_about_office}</a></p>
         </section>
         <ScorecardView card=page.scorecard />
         <section class="card">

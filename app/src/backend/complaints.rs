@@ -1,0 +1,305 @@
+//! Complaints and suggestions: filed by anyone, followed with a number and PIN, answered and
+//! closed by the office chief within 10 working days.
+
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{
+    audit::{self, AuditEvent},
+    auth::CurrentUser,
+    calendar::{holidays, local_date},
+    db::{begin_write, next_in_sequence, Sequence},
+    entities::{complaint, office},
+    rate_limit,
+    secrets::{new_pin, sha256_hex},
+    settings::RateLimit,
+};
+use crate::{
+    domain::{Phone, RegistrationCode, Role},
+    error::{AppError, FieldError},
+    types::complaints::{
+        ComplaintFiled, ComplaintStatus, ComplaintView, StaffComplaint, COMPLAINT_CATEGORIES,
+    },
+};
+
+pub const ANSWER_WORKING_DAYS: u32 = 10;
+pub const MAX_COMPLAINT_CHARS: usize = 4_000;
+
+/// The complaint form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct NewComplaint {
+    pub category: String,
+    pub office_code: String,
+    pub case_code: Option<String>,
+    pub body: String,
+    pub phone: Option<String>,
+}
+
+fn optional(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Files a complaint; answers its number and PIN. The case code, if given, is only checked for
+/// its form: whether such a case exists is not revealed to an anonymous filer.
+pub async fn file(
+    db: &DatabaseConnection,
+    limit: RateLimit,
+    new: NewComplaint,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ComplaintFiled, AppError> {
+    // Filing shares the public lookup limit, so no one can flood an office with complaints.
+    rate_limit::hit(db, "complaint_file", ip.unwrap_or("unknown"), limit, now).await?;
+    let mut errors = Vec::new();
+    if !COMPLAINT_CATEGORIES.contains(&new.category.trim()) {
+        errors.push(FieldError::new("category", "err_required"));
+    }
+    let office_code = new.office_code.trim().to_string();
+    if office_code.is_empty()
+        || office::Entity::find_by_id(office_code.as_str())
+            .one(db)
+            .await?
+            .is_none()
+    {
+        errors.push(FieldError::new("office_code", "err_no_such_office"));
+    }
+    let case_code = match optional(&new.case_code).map(RegistrationCode::parse) {
+        None => None,
+        Some(Ok(code)) => Some(code.as_str().to_string()),
+        Some(Err(e)) => {
+            errors.push(FieldError::parse("case_code", e));
+            None
+        }
+    };
+    let body = new.body.trim().to_string();
+    if body.is_empty() {
+        errors.push(FieldError::new("body", "err_required"));
+    } else if body.chars().count() > MAX_COMPLAINT_CHARS {
+        errors.push(FieldError::new("body", "err_too_long"));
+    }
+    let phone = match optional(&new.phone).map(Phone::parse) {
+        None => None,
+        Some(Ok(p)) => Some(p.as_str().to_string()),
+        Some(Err(_)) => {
+            errors.push(FieldError::new("phone", "err_bad_phone"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let today = local_date(now);
+    let due_on = holidays(db)
+        .await?
+        .add_working_days(today, ANSWER_WORKING_DAYS);
+    let pin = new_pin()?;
+    let txn = begin_write(db).await?;
+    let seq = next_in_sequence(&txn, Sequence::Complaint, "", today.year()).await?;
+    let number = format!("{}-{seq:06}", today.year());
+    let saved = complaint::ActiveModel {
+        number: Set(number.clone()),
+        // Stored as a digest, like session tokens: a leaked table gives no way into complaints.
+        pin: Set(pin_digest(&number, &pin)),
+        category: Set(new.category.trim().to_string()),
+        office_code: Set(office_code),
+        case_code: Set(case_code),
+        body: Set(body),
+        phone: Set(phone),
+        status: Set(ComplaintStatus::Open.id().to_string()),
+        answer: Set(None),
+        answered_by: Set(None),
+        created_at: Set(now),
+        due_on: Set(due_on),
+        answered_at: Set(None),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEvent {
+            action: "complaint_file".into(),
+            entity: "complaint".into(),
+            entity_id: Some(saved.number.clone()),
+            after: Some(serde_json::json!({
+                "category": saved.category, "office": saved.office_code,
+            })),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ComplaintFiled { number, pin })
+}
+
+/// The stored PIN column holds at most 6 characters, so it keeps a short digest prefix bound to
+/// the number; guessing is bounded by the lookup rate limit, not by the digest.
+fn pin_digest(number: &str, pin: &str) -> String {
+    sha256_hex(format!("{number}:{pin}").as_bytes())[..6].to_string()
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The complaint with this number and PIN. A wrong number and a wrong PIN give the same answer.
+pub async fn track(
+    db: &DatabaseConnection,
+    limit: RateLimit,
+    number: &str,
+    pin: &str,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ComplaintView, AppError> {
+    // PINs are six digits: the limit is what stops guessing.
+    rate_limit::hit(db, "complaint_track", ip.unwrap_or("unknown"), limit, now).await?;
+    let number = number.trim();
+    let pin = crate::format::from_khmer_digits(pin.trim());
+    let found = complaint::Entity::find()
+        .filter(complaint::Column::Number.eq(number))
+        .one(db)
+        .await?;
+    let found = match found {
+        Some(c) if same(&c.pin, &pin_digest(number, &pin)) => c,
+        _ => return Err(AppError::NotFound),
+    };
+    let office = office::Entity::find_by_id(found.office_code.as_str())
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(ComplaintView {
+        status: ComplaintStatus::from_id(&found.status).ok_or(AppError::Internal)?,
+        filed_on: local_date(found.created_at),
+        answered_on: found.answered_at.map(local_date),
+        number: found.number,
+        category: found.category,
+        office_code: found.office_code,
+        office_name_km: office.name_km,
+        office_name_en: office.name_en,
+        case_code: found.case_code,
+        due_on: found.due_on,
+        answer: found.answer,
+    })
+}
+
+fn require_chief(user: &CurrentUser) -> Result<String, AppError> {
+    match (&user.role, &user.office_code) {
+        (Role::OfficeChief, Some(office)) => Ok(office.clone()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The office's complaints for its chief: open ones first, oldest due date first.
+pub async fn for_office(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<StaffComplaint>, AppError> {
+    let office = require_chief(user)?;
+    let calendar = holidays(db).await?;
+    let today = local_date(now);
+    let mut rows: Vec<StaffComplaint> = complaint::Entity::find()
+        .filter(complaint::Column::OfficeCode.eq(office))
+        .order_by_asc(complaint::Column::DueOn)
+        .order_by_asc(complaint::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let status = ComplaintStatus::from_id(&c.status)?;
+            let days_late = if status == ComplaintStatus::Open {
+                calendar.working_days_between(c.due_on, today).max(0)
+            } else {
+                0
+            };
+            Some(StaffComplaint {
+                id: c.id,
+                filed_on: local_date(c.created_at),
+                number: c.number,
+                category: c.category,
+                case_code: c.case_code,
+                body: c.body,
+                phone: c.phone,
+                status,
+                due_on: c.due_on,
+                days_late,
+                answer: c.answer,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|c| c.status == ComplaintStatus::Closed);
+    Ok(rows)
+}
+
+/// Records the chief's answer, and closes the complaint when asked. A closed complaint stays
+/// as it was closed.
+pub async fn answer(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: i64,
+    text: &str,
+    close: bool,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let office = require_chief(user)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::field("answer", "err_required"));
+    }
+    if text.chars().count() > MAX_COMPLAINT_CHARS {
+        return Err(AppError::field("answer", "err_too_long"));
+    }
+    let txn = begin_write(db).await?;
+    let found = complaint::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|c| c.office_code == office)
+        .ok_or(AppError::NotFound)?;
+    if found.status == ComplaintStatus::Closed.id() {
+        return Err(AppError::field("answer", "err_complaint_closed"));
+    }
+    let before = serde_json::json!({ "status": found.status, "answer": found.answer });
+    let status = if close {
+        ComplaintStatus::Closed
+    } else {
+        ComplaintStatus::Answered
+    };
+    let mut m: complaint::ActiveModel = found.clone().into();
+    m.answer = Set(Some(text.to_string()));
+    m.answered_by = Set(Some(user.id));
+    m.answered_at = Set(Some(now));
+    m.status = Set(status.id().to_string());
+    if close {
+        m.closed_at = Set(Some(now));
+    }
+    m.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEvent {
+            action: if close {
+                "complaint_close"
+            } else {
+                "complaint_answer"
+            }
+            .into(),
+            entity: "complaint".into(),
+            entity_id: Some(found.number),
+            before: Some(before),
+            after: Some(serde_json::json!({ "status": status.id(), "answer": text })),
+            ..user.audit_actor(ip)
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
