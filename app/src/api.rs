@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Each checks the caller, then calls one backend service.
 
 pub mod admin;
+pub mod apply;
 pub mod auth;
 pub mod cases;
 pub mod catalogue;

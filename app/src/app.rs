@@ -18,6 +18,7 @@ use crate::{
         auth::login::LoginPage,
         not_found::NotFound,
         public::{
+            apply::ApplyPage,
             complaints::{new::NewComplaintPage, track::TrackComplaintPage},
             home::HomePage,
             office::OfficePageView,
@@ -116,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:key") view=ServicePageView ssr=SsrMode::Async />
                     <Route path=path!("track") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("track/:code") view=TrackPage ssr=SsrMode::Async />
+                    <Route path=path!("apply") view=ApplyPage ssr=SsrMode::Async />
                     <Route path=path!("complaints/new") view=NewComplaintPage ssr=SsrMode::Async />
                     <Route path=path!("complaints/track") view=TrackComplaintPage ssr=SsrMode::Async />
                     <Route path=path!("staff/complaints") view=StaffComplaintsPage ssr=SsrMode::Async />

@@ -1,5 +1,7 @@
 //! Building blocks shared by pages.
 
+pub mod applicant_fields;
 pub mod form_feedback;
 pub mod language_switch;
 pub mod layout;
+pub mod office_select;

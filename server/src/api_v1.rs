@@ -65,7 +65,14 @@ async fn create_case(
     caller: ApiUser,
     Json(request): Json<NewCaseRequest>,
 ) -> Result<impl IntoResponse, AppError> {
-    let created = cases::register(&state.db, &caller.user, request, caller.ip, Utc::now()).await?;
+    let created = cases::register(
+        &state.db,
+        cases::Registrar::FrontDesk(&caller.user),
+        request,
+        caller.ip,
+        Utc::now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

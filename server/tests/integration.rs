@@ -18,3 +18,6 @@ mod portal;
 
 #[path = "integration/complaints.rs"]
 mod complaints;
+
+#[path = "integration/apply.rs"]
+mod apply;

@@ -106,7 +106,15 @@ pub async fn register_case(
         address_detail: address_detail.clone(),
     };
     let (ip, _) = super::request_origin();
-    match crate::backend::cases::register(&db, &user, request, ip, chrono::Utc::now()).await {
+    match crate::backend::cases::register(
+        &db,
+        crate::backend::cases::Registrar::FrontDesk(&user),
+        request,
+        ip,
+        chrono::Utc::now(),
+    )
+    .await
+    {
         Ok(created) => {
             leptos_axum::redirect(&format!("/staff/cases/{}/receipt", created.code));
             Ok(created)

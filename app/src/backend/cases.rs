@@ -69,21 +69,47 @@ fn text_field(
     }
 }
 
+/// Who opens a case: the front desk at the counter, or a citizen online for an office. An online
+/// pre-registration waits at the registration stage, with no deadline running, until the front
+/// desk sees the documents and completes it; it stays the same case.
+pub enum Registrar<'a> {
+    FrontDesk(&'a CurrentUser),
+    Online { office_code: &'a str },
+}
+
 /// Registers a case at the caller's office: applicant, case, first event and audit entry in one
 /// transaction. The code comes from an atomic per-province, per-year counter, so concurrent
 /// registrations never share a code.
 pub async fn register(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    registrar: Registrar<'_>,
     request: NewCaseRequest,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RegisteredCase, AppError> {
-    if user.role != Role::FrontDesk {
-        return Err(AppError::Forbidden);
-    }
-    let office_code = user.office_code.clone().ok_or(AppError::Forbidden)?;
     let mut errors = Vec::new();
+    let (office_code, user) = match registrar {
+        Registrar::FrontDesk(user) => {
+            if user.role != Role::FrontDesk {
+                return Err(AppError::Forbidden);
+            }
+            (
+                user.office_code.clone().ok_or(AppError::Forbidden)?,
+                Some(user),
+            )
+        }
+        Registrar::Online { office_code } => {
+            let known = office::Entity::find_by_id(office_code.trim())
+                .one(db)
+                .await?
+                .filter(|o| o.active);
+            if known.is_none() {
+                errors.push(FieldError::new("office_code", "err_no_such_office"));
+            }
+            (office_code.trim().to_string(), None)
+        }
+    };
+    let online = user.is_none();
     let svc = service::Entity::find_by_id(request.service_id)
         .one(db)
         .await?
@@ -195,6 +221,10 @@ pub async fn register(
             }
         },
     };
+    if online && phone.is_none() && errors.iter().all(|e| e.field != "phone") {
+        // The office needs a way to reach a citizen it has never met.
+        errors.push(FieldError::new("phone", "err_required"));
+    }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -220,8 +250,11 @@ pub async fn register(
         .fee_riel
         .checked_mul(request.quantity as i64)
         .ok_or(AppError::Internal)?;
-    let first = steps[1].0;
-    let first_allowance = steps[1].1.max(0) as u32;
+    let (first, first_allowance) = if online {
+        (steps[0].0, 0)
+    } else {
+        (steps[1].0, steps[1].1.max(0) as u32)
+    };
 
     let txn = begin_write(db).await?;
     let sequence = next_in_sequence(&txn, Sequence::Case, province.as_str(), year).await?;
@@ -274,12 +307,16 @@ pub async fn register(
         address_detail: Set(address_detail),
         stage: Set(first.id().to_string()),
         status: Set(CaseStatus::Active.id().to_string()),
-        channel: Set("counter".into()),
+        channel: Set(if online { "online" } else { "counter" }.into()),
         version: Set(1),
         registered_at: Set(now),
-        accepted_at: Set(Some(now)),
+        accepted_at: Set((!online).then_some(now)),
         stage_entered_at: Set(now),
-        step_due_on: Set(step_due(&holidays, first, today, first_allowance)),
+        step_due_on: Set(if online {
+            None
+        } else {
+            step_due(&holidays, first, today, first_allowance)
+        }),
         due_on: Set(holidays.add_working_days(today, svc.time_standard_days.max(0) as u32)),
         paused_since: Set(None),
         paused_working_days: Set(0),
@@ -296,7 +333,7 @@ pub async fn register(
         NewEvent {
             case_id: created.id,
             seq: 1,
-            action: "register",
+            action: if online { "pre_register" } else { "register" },
             from: None,
             to: first,
             status: CaseStatus::Active,
@@ -306,16 +343,24 @@ pub async fn register(
         now,
     )
     .await?;
+    let actor = match user {
+        Some(user) => user.audit_actor(ip),
+        None => AuditEvent {
+            actor_name: Some("online".into()),
+            ip,
+            ..Default::default()
+        },
+    };
     audit::record(
         &txn,
         AuditEvent {
-            action: "case_register".into(),
+            action: if online { "case_pre_register" } else { "case_register" }.into(),
             entity: "case".into(),
             entity_id: Some(created.code.clone()),
             after: Some(serde_json::json!({
                 "service": svc.code, "quantity": request.quantity, "fee_total": fee_total, "stage": first.id(),
             })),
-            ..user.audit_actor(ip)
+            ..actor
         },
         now,
     )
@@ -326,6 +371,20 @@ pub async fn register(
         pin,
         version: 1,
     })
+}
+
+/// A citizen's online pre-registration, within the public rate limit.
+pub async fn pre_register(
+    db: &DatabaseConnection,
+    limit: super::settings::RateLimit,
+    office_code: &str,
+    request: NewCaseRequest,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RegisteredCase, AppError> {
+    let client = ip.clone().unwrap_or_else(|| "unknown".into());
+    super::rate_limit::hit(db, "apply", &client, limit, now).await?;
+    register(db, Registrar::Online { office_code }, request, ip, now).await
 }
 
 /// One timeline entry about to be appended.
@@ -344,7 +403,7 @@ pub struct NewEvent<'a> {
 pub async fn append_event(
     txn: &DatabaseTransaction,
     event: NewEvent<'_>,
-    user: &CurrentUser,
+    user: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     case_event::ActiveModel {
@@ -354,8 +413,8 @@ pub async fn append_event(
         from_stage: Set(event.from.map(|s| s.id().to_string())),
         to_stage: Set(Some(event.to.id().to_string())),
         status_after: Set(event.status.id().to_string()),
-        actor_user_id: Set(Some(user.id)),
-        actor_name: Set(Some(user.full_name.clone())),
+        actor_user_id: Set(user.map(|u| u.id)),
+        actor_name: Set(user.map(|u| u.full_name.clone())),
         comment: Set(event.comment),
         at: Set(now),
         ..Default::default()

@@ -157,6 +157,12 @@ pub async fn act(
             }
         }
     }
+    if action == Action::CompleteRegistration {
+        // An online pre-registration's clock starts when the front desk accepts the documents.
+        let time_standard: i32 = steps.iter().map(|s| s.1.max(0)).sum();
+        m.accepted_at = Set(Some(now));
+        m.due_on = Set(holidays.add_working_days(today, time_standard as u32));
+    }
     if t.to_status == CaseStatus::Delivered {
         m.delivered_at = Set(Some(now));
         m.receiver_name = Set(receiver.clone());
@@ -237,7 +243,7 @@ pub async fn act(
             status: t.to_status,
             comment: event_comment,
         },
-        user,
+        Some(user),
         now,
     )
     .await?;

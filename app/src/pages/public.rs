@@ -1,5 +1,6 @@
 //! Pages anyone can open without signing in.
 
+pub mod apply;
 pub mod complaints;
 pub mod home;
 pub mod office;

@@ -52,6 +52,10 @@ pub fn HomePage() -> impl IntoView {
                 <h2>{move || t().home_card_offices_title}</h2>
                 <p>{move || t().home_card_offices_body}</p>
             </a>
+            <a class="card link-card" href="/apply">
+                <h2>{move || t().home_card_apply_title}</h2>
+                <p>{move || t().home_card_apply_body}</p>
+            </a>
             <a class="card link-card" href="/complaints/new">
                 <h2>{move || t().home_card_complaint_title}</h2>
                 <p>{move || t().home_card_complaint_body}</p>

@@ -77,6 +77,7 @@ fn ServiceDetail(page: ServicePage) -> impl IntoView {
                     " "<a href="/offices">{move || t().nav_offices}</a></dd>
             </dl>
             {s.tax_branch.then(|| view! { <p class="muted">{move || t().service_tax_branch}</p> })}
+            <p><a href=format!("/apply?service={}", s.id) data-testid="service-apply">{move || t().apply_title}</a></p>
         </section>
         <section class="card">
             <h2>{move || t().documents}</h2>

@@ -7,6 +7,7 @@ use crate::{
         cases::RegisterCase,
         catalogue::{get_geo_choices, list_catalogue},
     },
+    components::{applicant_fields::ApplicantFields, form_feedback::action_error},
     format::format_riel,
     i18n::{use_locale, use_texts},
     types::GeoOption,
@@ -129,26 +130,7 @@ pub fn NewCasePage() -> impl IntoView {
                                         on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
                                     {field_error("quantity")}
                                 </label>
-                                <label>{move || t().applicant_kind}
-                                    <select name="applicant_kind">
-                                        <option value="person" selected=param("kind").as_deref() != Some("enterprise")>{move || t().person}</option>
-                                        <option value="enterprise" selected=param("kind").as_deref() == Some("enterprise")>{move || t().enterprise}</option>
-                                    </select>
-                                </label>
-                                <label>{move || t().name_km}<input name="name_km" lang="km" value=param("name_km").unwrap_or_default() maxlength="200" />{field_error("name_km")}</label>
-                                <label>{move || t().name_latin}<input name="name_latin" value=param("name_latin").unwrap_or_default() maxlength="200" />{field_error("name_latin")}</label>
-                                <label>{move || t().sex}
-                                    <select name="sex">
-                                        <option value="">"—"</option>
-                                        <option value="F" selected=param("sex").as_deref() == Some("F")>{move || t().sex_female}</option>
-                                        <option value="M" selected=param("sex").as_deref() == Some("M")>{move || t().sex_male}</option>
-                                    </select>
-                                    {field_error("sex")}
-                                </label>
-                                <label>{move || t().date_of_birth}<input name="date_of_birth" type="date" value=param("date_of_birth").unwrap_or_default() />{field_error("date_of_birth")}</label>
-                                <label>{move || t().phone}<input name="phone" type="tel" inputmode="tel" value=param("phone").unwrap_or_default() />{field_error("phone")}</label>
-                                <label>{move || t().id_card_number}<input name="id_card_number" value=param("id_card_number").unwrap_or_default() maxlength="20" />{field_error("id_card_number")}</label>
-                                <label>{move || t().registration_number}<input name="registration_number" value=param("registration_number").unwrap_or_default() maxlength="40" />{field_error("registration_number")}</label>
+                                <ApplicantFields error=action_error(action) />
                                 <label>{move || t().village}
                                     <select name="village_code" data-testid="village-select"><option value="">"—"</option>{options(geo.villages.clone(), param("village"))}</select>
                                     {field_error("village_code")}

@@ -3,9 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::{complaints::FileComplaint, offices::list_offices},
-    components::form_feedback::{action_error, FieldMessage, FormNotice},
-    i18n::{use_locale, use_texts},
+    api::complaints::FileComplaint,
+    components::{
+        form_feedback::{action_error, FieldMessage, FormNotice},
+        office_select::OfficeSelect,
+    },
+    i18n::use_texts,
     types::complaints::COMPLAINT_CATEGORIES,
 };
 
@@ -13,10 +16,8 @@ use crate::{
 #[component]
 pub fn NewComplaintPage() -> impl IntoView {
     let t = use_texts();
-    let locale = use_locale();
     let query = use_query_map();
     let kept = move |k: &'static str| query.with(|q| q.get(k)).unwrap_or_default();
-    let offices = Resource::new(|| (), |_| list_offices());
     let file = ServerAction::<FileComplaint>::new();
     let error = action_error(file);
     view! {
@@ -40,28 +41,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                 <FieldMessage field="category" error />
             </fieldset>
             <label>{move || t().complaint_office}
-                <Suspense fallback=move || view! { <select name="office_code" required></select> }>
-                    {move || offices.get().and_then(Result::ok).map(|provinces| {
-                        let chosen = kept("office");
-                        view! {
-                            <select name="office_code" required data-testid="complaint-office">
-                                <option value="">"—"</option>
-                                {provinces.into_iter().map(|p| {
-                                    let label = locale.get().pick(&p.name_km, &p.name_latin).to_string();
-                                    view! {
-                                        <optgroup label=label>
-                                            {p.offices.into_iter().map(|o| {
-                                                let selected = o.code == chosen;
-                                                let name = locale.get().pick(&o.name_km, &o.name_en).to_string();
-                                                view! { <option value=o.code selected=selected>{name}</option> }
-                                            }).collect_view()}
-                                        </optgroup>
-                                    }
-                                }).collect_view()}
-                            </select>
-                        }
-                    })}
-                </Suspense>
+                <OfficeSelect name="office_code" selected=Signal::derive(move || kept("office")) />
                 <FieldMessage field="office_code" error />
             </label>
             <label>{move || t().complaint_case_code}

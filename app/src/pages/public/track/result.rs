@@ -22,7 +22,9 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
     let (fee, paid_on) = (v.fee_total, v.paid_on);
     let expected = v.expected_on;
     let closed = matches!(v.status, CaseStatus::Delivered | CaseStatus::Rejected);
-    let show_office = v.ready_for_pickup || v.status == CaseStatus::ReturnedToCitizen;
+    let show_office = v.ready_for_pickup
+        || v.status == CaseStatus::ReturnedToCitizen
+        || v.stage == crate::domain::Stage::Registration;
     let state_text = move || -> Option<String> {
         let t = t();
         match (view.status, view.ready_for_pickup, view.delivered_on) {
@@ -33,6 +35,10 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             (CaseStatus::Rejected, _, _) => Some(t.track_rejected.into()),
             (CaseStatus::ReturnedToCitizen, _, _) => Some(t.track_returned_to_citizen.into()),
             (CaseStatus::Active, true, _) => Some(t.track_ready.into()),
+            // Only online pre-registrations wait at this stage: the counter moves cases on at once.
+            (CaseStatus::Active, _, _) if view.stage == crate::domain::Stage::Registration => {
+                Some(t.track_waiting_documents.into())
+            }
             _ => None,
         }
     };

@@ -1,0 +1,83 @@
+//! Online pre-registration: a citizen opens a case for an office, to be completed at its front
+//! desk when they bring the documents.
+
+// One argument per form field, so the plain HTML form posts straight into it.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use crate::{error::AppError, types::RegisteredCase};
+
+#[server(endpoint = "apply")]
+pub async fn apply_online(
+    service_id: String,
+    quantity: Option<String>,
+    office_code: String,
+    applicant_kind: String,
+    name_km: String,
+    name_latin: String,
+    sex: Option<String>,
+    date_of_birth: Option<String>,
+    phone: Option<String>,
+    id_card_number: Option<String>,
+    registration_number: Option<String>,
+) -> Result<RegisteredCase, AppError> {
+    let db = crate::backend::state::db()?;
+    let limit = crate::backend::state::app_state()?
+        .settings
+        .track_rate_limit;
+    let (ip, _) = super::request_origin();
+    let quantity_text = quantity.clone().unwrap_or_else(|| "1".into());
+    let request = crate::types::NewCaseRequest {
+        service_id: service_id.trim().parse().unwrap_or(0),
+        quantity: quantity_text.trim().parse().unwrap_or(0),
+        applicant_kind: applicant_kind.clone(),
+        name_km: name_km.clone(),
+        name_latin: name_latin.clone(),
+        sex: sex.clone(),
+        date_of_birth: date_of_birth.clone(),
+        phone: phone.clone(),
+        id_card_number: id_card_number.clone(),
+        registration_number: registration_number.clone(),
+        village_code: None,
+        address_detail: None,
+    };
+    let result = crate::backend::cases::pre_register(
+        &db,
+        limit,
+        &office_code,
+        request,
+        ip,
+        chrono::Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(created) => {
+            // The status page looks the case up with the new code and PIN and says what to bring.
+            leptos_axum::redirect(&format!(
+                "/track?code={}&pin={}&applied=1",
+                created.code, created.pin
+            ));
+            Ok(created)
+        }
+        Err(err) => {
+            let kept = [
+                ("service", Some(service_id)),
+                ("quantity", quantity),
+                ("office", Some(office_code)),
+                ("kind", Some(applicant_kind)),
+                ("name_km", Some(name_km)),
+                ("name_latin", Some(name_latin)),
+                ("sex", sex),
+                ("date_of_birth", date_of_birth),
+                ("phone", phone),
+                ("id_card_number", id_card_number),
+                ("registration_number", registration_number),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
+            super::back_to_form("/apply", kept, err)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{components::form_feedback::FieldMessage, error::AppError, i18n::use_texts};
+
+/// The applicant's part of a registration form: a person or an enterprise, names, sex, date of
+/// birth, phone and identity numbers. Shared by the front desk's form and online
+/// pre-registration; values come back from the address after a failed plain post.
+#[component]
+pub fn ApplicantFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let param = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
+    view! {
+        <label>{move || t().applicant_kind}
+            <select name="applicant_kind">
+                <option value="person" selected=move || param("kind") != "enterprise">{move || t().person}</option>
+                <option value="enterprise" selected=move || param("kind") == "enterprise">{move || t().enterprise}</option>
+            </select>
+        </label>
+        <label>{move || t().name_km}<input name="name_km" lang="km" value=move || param("name_km") maxlength="200" /><FieldMessage field="name_km" error /></label>
+        <label>{move || t().name_latin}<input name="name_latin" value=move || param("name_latin") maxlength="200" /><FieldMessage field="name_latin" error /></label>
+        <label>{move || t().sex}
+            <select name="sex">
+                <option value="">"—"</option>
+                <option value="F" selected=move || param("sex") == "F">{move || t().sex_female}</option>
+                <option value="M" selected=move || param("sex") == "M">{move || t().sex_male}</option>
+            </select>
+            <FieldMessage field="sex" error />
+        </label>
+        <label>{move || t().date_of_birth}<input name="date_of_birth" type="date" value=move || param("date_of_birth") /><FieldMessage field="date_of_birth" error /></label>
+        <label>{move || t().phone}<input name="phone" type="tel" inputmode="tel" value=move || param("phone") /><FieldMessage field="phone" error /></label>
+        <label>{move || t().id_card_number}<input name="id_card_number" value=move || param("id_card_number") maxlength="20" /><FieldMessage field="id_card_number" error /></label>
+        <label>{move || t().registration_number}<input name="registration_number" value=move || param("registration_number") maxlength="40" /><FieldMessage field="registration_number" error /></label>
+    }
+}
