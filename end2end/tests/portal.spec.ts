@@ -1,4 +1,5 @@
 import { test, expect, request, APIRequestContext, Page, TestInfo } from '@playwright/test';
+import { gzipSync } from 'zlib';
 import { jsEnabled, ready, screenshot } from './helpers';
 
 // The citizen portal on a 360 px phone in Khmer: look up a case from its receipt's QR link,
@@ -99,6 +100,12 @@ test('a citizen looks a case up from its receipt QR link', async ({ page, baseUR
   await expectPrivate(page);
   await noSideScroll(page);
   await screenshot(page, info, 'track-result');
+  // Cheap phones on slow networks: the result page and its stylesheet stay under 30 KB gzipped.
+  const html = await (await page.request.get(`/track?code=${code}&pin=${pin}`)).body();
+  const css = await (await page.request.get('/pkg/owso.css')).body();
+  const weight = gzipSync(html).length + gzipSync(css).length;
+  expect(weight).toBeLessThan(30_000);
+  console.log(`track result page: ${html.length} B HTML, ${weight} B gzipped with CSS`);
 
   // With JavaScript the device remembers the code, never the PIN; without it, nothing is kept.
   await page.goto('/track');
