@@ -454,6 +454,43 @@ pub async fn find_in_scope(
     }
 }
 
+/// What the staff case page and the citizen's status page both show about a case.
+pub struct CaseRecords {
+    pub svc: service::Model,
+    pub off: office::Model,
+    pub steps: Vec<(Stage, i32)>,
+    pub events: Vec<case_event::Model>,
+    /// The payment in force, if any.
+    pub payment: Option<payment::Model>,
+}
+
+pub async fn records_of(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+) -> Result<CaseRecords, AppError> {
+    Ok(CaseRecords {
+        svc: service::Entity::find_by_id(c.service_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::Internal)?,
+        off: office::Entity::find_by_id(c.office_code.clone())
+            .one(db)
+            .await?
+            .ok_or(AppError::Internal)?,
+        steps: workflow_of(db, c.service_id).await?,
+        events: case_event::Entity::find()
+            .filter(case_event::Column::CaseId.eq(c.id))
+            .order_by_asc(case_event::Column::Seq)
+            .all(db)
+            .await?,
+        payment: payment::Entity::find()
+            .filter(payment::Column::CaseId.eq(c.id))
+            .filter(payment::Column::CancelledAt.is_null())
+            .one(db)
+            .await?,
+    })
+}
+
 /// Everything about one case, with the actions the caller may take now.
 pub async fn detail(
     db: &DatabaseConnection,
@@ -461,25 +498,13 @@ pub async fn detail(
     code: &str,
 ) -> Result<CaseDetail, AppError> {
     let c = find_in_scope(db, user, code).await?;
-    let svc = service::Entity::find_by_id(c.service_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let off = office::Entity::find_by_id(c.office_code.clone())
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let steps = workflow_of(db, c.service_id).await?;
-    let events = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(c.id))
-        .order_by_asc(case_event::Column::Seq)
-        .all(db)
-        .await?;
-    let payment = payment::Entity::find()
-        .filter(payment::Column::CaseId.eq(c.id))
-        .filter(payment::Column::CancelledAt.is_null())
-        .one(db)
-        .await?;
+    let CaseRecords {
+        svc,
+        off,
+        steps,
+        events,
+        payment,
+    } = records_of(db, &c).await?;
     let (kind, name_km, name_latin, phone, id_number) = if let Some(id) = c.applicant_id {
         let a = applicant::Entity::find_by_id(id)
             .one(db)

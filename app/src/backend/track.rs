@@ -5,15 +5,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    Set,
 };
 use subtle::ConstantTimeEq;
 
 use super::{
     calendar::{self, local_date},
-    cases::workflow_of,
     db::begin_write,
-    entities::{case, case_event, feedback, office, payment, service},
+    entities::{case, case_event, feedback, office},
     rate_limit,
     settings::RateLimit,
 };
@@ -97,25 +96,13 @@ async fn view_of(
     c: case::Model,
     now: DateTime<Utc>,
 ) -> Result<TrackView, AppError> {
-    let svc = service::Entity::find_by_id(c.service_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let off = office::Entity::find_by_id(c.office_code.clone())
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let steps = workflow_of(db, c.service_id).await?;
-    let events = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(c.id))
-        .order_by_asc(case_event::Column::Seq)
-        .all(db)
-        .await?;
-    let paid = payment::Entity::find()
-        .filter(payment::Column::CaseId.eq(c.id))
-        .filter(payment::Column::CancelledAt.is_null())
-        .one(db)
-        .await?;
+    let super::cases::CaseRecords {
+        svc,
+        off,
+        steps,
+        events,
+        payment: paid,
+    } = super::cases::records_of(db, &c).await?;
     let rating = feedback::Entity::find()
         .filter(feedback::Column::CaseId.eq(c.id))
         .one(db)

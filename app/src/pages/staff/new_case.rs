@@ -7,7 +7,10 @@ use crate::{
         cases::RegisterCase,
         catalogue::{get_geo_choices, list_catalogue},
     },
-    components::{applicant_fields::ApplicantFields, form_feedback::action_error},
+    components::{
+        applicant_fields::ApplicantFields,
+        form_feedback::{action_error, FieldMessage},
+    },
     format::format_riel,
     i18n::{use_locale, use_texts},
     types::GeoOption,
@@ -27,25 +30,6 @@ pub fn NewCasePage() -> impl IntoView {
         |(p, d, c)| get_geo_choices(p, d, c),
     );
     let action = ServerAction::<RegisterCase>::new();
-    // Each message is its own reactive island, so showing one never redraws the typed form.
-    let field_error = move |field: &'static str| {
-        move || {
-            let from_action = || match action.value().get() {
-                Some(Err(crate::error::AppError::Validation(fields))) => {
-                    fields.into_iter().find(|f| f.field == field).map(|f| f.key)
-                }
-                _ => None,
-            };
-            let key = query
-                .with(|q| q.get(&format!("err_{field}")))
-                .or_else(from_action)?;
-            Some(view! {
-                <span class="field-error" data-testid=format!("err-{field}")>
-                    {move || t().get(&key).unwrap_or(t().err_validation)}
-                </span>
-            })
-        }
-    };
     let quantity = RwSignal::new(
         param("quantity")
             .and_then(|q| q.parse::<i64>().ok())
@@ -128,14 +112,14 @@ pub fn NewCasePage() -> impl IntoView {
                                 <label>{move || t().quantity}
                                     <input name="quantity" type="number" min="1" max="10000" value=quantity.get_untracked().to_string()
                                         on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
-                                    {field_error("quantity")}
+                                    <FieldMessage field="quantity" error=action_error(action) />
                                 </label>
                                 <ApplicantFields error=action_error(action) />
                                 <label>{move || t().village}
                                     <select name="village_code" data-testid="village-select"><option value="">"—"</option>{options(geo.villages.clone(), param("village"))}</select>
-                                    {field_error("village_code")}
+                                    <FieldMessage field="village_code" error=action_error(action) />
                                 </label>
-                                <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" />{field_error("address_detail")}</label>
+                                <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" /><FieldMessage field="address_detail" error=action_error(action) /></label>
                                 <button type="submit" class="primary" data-testid="register-submit">{move || t().register_submit}</button>
                             </ActionForm>
                         }
