@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod stats;
 pub mod track;
 pub mod users;
 pub mod workflow;

@@ -9,8 +9,11 @@
 use std::{collections::HashMap, fmt::Write as _, time::Instant};
 
 use app::{
-    backend::entities::{district, holiday, office, service, village, workflow_step},
-    domain::{Holidays, Stage},
+    backend::{
+        entities::{district, holiday, office, service, village, workflow_step},
+        stats::rollup::{CaseFigures, Completion, Deltas},
+    },
+    domain::{CaseStatus, Holidays, Stage},
 };
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{
@@ -34,6 +37,8 @@ pub struct Stats {
 
 /// Cases per transaction: large enough to amortise commits, small enough to bound memory.
 const BATCH_CASES: usize = 10_000;
+/// Rollup rows held in memory before they are written.
+const ROLLUP_FLUSH_ROWS: usize = 400_000;
 /// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 400;
 /// Phnom Penh is UTC+7 all year.
@@ -138,6 +143,7 @@ struct Counters {
     enterprise_id: i64,
     event_id: i64,
     payment_id: i64,
+    feedback_id: i64,
     case_seq: HashMap<(String, i32), i32>,
     receipt_seq: HashMap<(String, i32), i32>,
 }
@@ -159,20 +165,27 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
     instants.sort_unstable();
 
     let bar = progress_bar(opts.progress, opts.cases);
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<String>)>(2);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<String>, Option<Deltas>)>(2);
     let builder = tokio::task::spawn_blocking(move || {
         let mut sql = SqlBatch::new(backend);
-        for chunk in instants.chunks(BATCH_CASES) {
+        let mut rollups = Deltas::default();
+        let chunks = instants.chunks(BATCH_CASES);
+        let last = chunks.len().saturating_sub(1);
+        for (i, chunk) in chunks.enumerate() {
             for &at in chunk {
-                build_case(&world, &mut counters, &mut rng, at, &mut sql);
+                build_case(&world, &mut counters, &mut rng, at, &mut sql, &mut rollups);
             }
-            if tx.blocking_send((chunk.len(), sql.take())).is_err() {
+            // Rollup rows repeat across batches, so they are written rarely: when the map is
+            // large, and once at the end, in the same transaction as the cases they count.
+            let flush = (i == last || rollups.len() > ROLLUP_FLUSH_ROWS)
+                .then(|| std::mem::take(&mut rollups));
+            if tx.blocking_send((chunk.len(), sql.take(), flush)).is_err() {
                 break;
             }
         }
         counters
     });
-    while let Some((count, statements)) = rx.recv().await {
+    while let Some((count, statements, rollups)) = rx.recv().await {
         let txn = app::backend::db::begin_write(db).await?;
         if backend == DatabaseBackend::Sqlite {
             // Index pages must stay in memory while millions of rows go in; the default 2 MB
@@ -182,6 +195,9 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
         }
         for statement in statements {
             txn.execute_unprepared(&statement).await?;
+        }
+        if let Some(rollups) = rollups {
+            rollups.apply(&txn).await?;
         }
         txn.commit().await?;
         if let Some(bar) = &bar {
@@ -402,6 +418,7 @@ async fn load_counters(db: &DatabaseConnection) -> Result<Counters, CliError> {
         enterprise_id: max_id(db, "enterprises").await? + 1,
         event_id: max_id(db, "case_events").await? + 1,
         payment_id: max_id(db, "payments").await? + 1,
+        feedback_id: max_id(db, "feedback").await? + 1,
         case_seq: load_sequences(
             db,
             "SELECT province_code AS key, year, last_value FROM case_sequences",
@@ -438,6 +455,7 @@ async fn save_sequences(db: &DatabaseConnection, counters: &Counters) -> Result<
             "enterprises",
             "case_events",
             "payments",
+            "feedback",
         ] {
             txn.execute_unprepared(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
@@ -494,7 +512,14 @@ struct Event {
     at: i64,
 }
 
-fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, sql: &mut SqlBatch) {
+fn build_case(
+    world: &World,
+    c: &mut Counters,
+    rng: &mut Rng,
+    registered: i64,
+    sql: &mut SqlBatch,
+    rollups: &mut Deltas,
+) {
     let office = &world.offices[world.office_weights.sample(rng)];
     let service = &world.services[world.service_weights.sample(rng)];
     let reg_date = local_date(registered);
@@ -722,10 +747,17 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
         )
     };
     let last_at = events.last().map(|e| e.at).unwrap_or(registered);
+    let processing_days = delivered_at.map(|at| {
+        (world
+            .holidays
+            .working_days_between(reg_date, local_date(at))
+            - i64::from(paused_days))
+        .max(0) as i32
+    });
     sql.push(
         Table::Cases,
         format_args!(
-            "({case_id},'{code}','{pin}','{}',{year},{sequence},'{}',{},{},{},{},{quantity},{},{fee_total},{village},NULL,'{}','{status}','{}',{},{},{},{},{},'{due}',{},{paused_days},{},NULL,{},{})",
+            "({case_id},'{code}','{pin}','{}',{year},{sequence},'{}',{},{},{},{},{quantity},{},{fee_total},{village},NULL,'{}','{status}','{}',{},{},{},{},{},'{due}',{},{paused_days},{},NULL,{},{},{})",
             office.province,
             office.code,
             service.id,
@@ -744,6 +776,7 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
             delivered_at.map(|d| Ts(d).to_string()).unwrap_or_else(|| "NULL".into()),
             Ts(registered),
             Ts(last_at),
+            Opt(processing_days.map(i64::from)),
         ),
     );
     for (seq, e) in events.iter().enumerate() {
@@ -767,6 +800,58 @@ fn build_case(world: &World, c: &mut Counters, rng: &mut Rng, registered: i64, s
                 Ts(e.at)
             ),
         );
+    }
+    let stage_status = CaseStatus::from_id(status).unwrap_or(CaseStatus::Active);
+    rollups.case(
+        &CaseFigures {
+            office_code: office.code.clone(),
+            province_code: office.province.clone(),
+            sector_id: service.sector_id,
+            service_id: service.id,
+            registered_on: reg_date,
+            stage: current,
+            status: stage_status,
+            payment: paid_at.map(|at| (local_date(at), fee_total)),
+            completion: delivered_at.map(|at| Completion {
+                on: local_date(at),
+                on_time: local_date(at) <= due,
+                working_days: processing_days.unwrap_or(0),
+            }),
+        },
+        1,
+    );
+    if let Some(at) = delivered_at {
+        // About a third of citizens rate the service, more harshly when it came late.
+        if rng.chance(0.35) {
+            let rated_at = at + 3600 + rng.below(3 * 86_400) as i64;
+            if rated_at <= world.as_of {
+                let late = local_date(at) > due;
+                let rating = match (late, rng.below(10)) {
+                    (false, 0) => 3,
+                    (false, 1..=3) => 4,
+                    (false, _) => 5,
+                    (true, 0..=2) => 2,
+                    (true, 3..=6) => 3,
+                    (true, _) => 4,
+                };
+                let id = c.feedback_id;
+                c.feedback_id += 1;
+                sql.push(
+                    Table::Feedback,
+                    format_args!(
+                        "({id},{case_id},'{}',{rating},NULL,{})",
+                        office.code,
+                        Ts(rated_at)
+                    ),
+                );
+                rollups.rating(
+                    &office.code,
+                    &office.province,
+                    local_date(rated_at),
+                    i64::from(rating),
+                );
+            }
+        }
     }
     if let Some(at) = paid_at {
         let pay_year = local_date(at).year();
@@ -822,31 +907,34 @@ enum Table {
     Cases,
     CaseEvents,
     Payments,
+    Feedback,
 }
 
 impl Table {
-    const ALL: [Table; 5] = [
+    const ALL: [Table; 6] = [
         Table::Applicants,
         Table::Enterprises,
         Table::Cases,
         Table::CaseEvents,
         Table::Payments,
+        Table::Feedback,
     ];
 
     fn header(self) -> &'static str {
         match self {
             Table::Applicants => "INSERT INTO applicants (id, name_km, name_latin, sex, date_of_birth, phone, id_card_number, created_at) VALUES ",
             Table::Enterprises => "INSERT INTO enterprises (id, name_km, name_latin, registration_number, phone, created_at) VALUES ",
-            Table::Cases => "INSERT INTO cases (id, code, pin, province_code, registration_year, sequence, office_code, service_id, sector_id, applicant_id, enterprise_id, quantity, fee_per_unit, fee_total, village_code, address_detail, stage, status, channel, version, registered_at, accepted_at, stage_entered_at, step_due_on, due_on, paused_since, paused_working_days, delivered_at, receiver_name, created_at, updated_at) VALUES ",
+            Table::Cases => "INSERT INTO cases (id, code, pin, province_code, registration_year, sequence, office_code, service_id, sector_id, applicant_id, enterprise_id, quantity, fee_per_unit, fee_total, village_code, address_detail, stage, status, channel, version, registered_at, accepted_at, stage_entered_at, step_due_on, due_on, paused_since, paused_working_days, delivered_at, receiver_name, created_at, updated_at, processing_days) VALUES ",
             Table::CaseEvents => "INSERT INTO case_events (id, case_id, seq, action, from_stage, to_stage, status_after, actor_user_id, actor_name, comment, at) VALUES ",
             Table::Payments => "INSERT INTO payments (id, case_id, office_code, year, receipt_seq, receipt_number, amount, cashier_user_id, paid_at, cancelled_at, cancelled_by, cancel_reason) VALUES ",
+            Table::Feedback => "INSERT INTO feedback (id, case_id, office_code, rating, comment, created_at) VALUES ",
         }
     }
 }
 
 /// Accumulates rows per table into multi-row INSERT statements, in foreign-key order.
 struct SqlBatch {
-    open: [(String, usize); 5],
+    open: [(String, usize); 6],
     done: Vec<Vec<String>>,
 }
 
@@ -854,7 +942,7 @@ impl SqlBatch {
     fn new(_backend: DatabaseBackend) -> Self {
         Self {
             open: Default::default(),
-            done: vec![Vec::new(); 5],
+            done: vec![Vec::new(); 6],
         }
     }
 

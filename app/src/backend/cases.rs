@@ -16,6 +16,7 @@ use super::{
         service, village, workflow_step,
     },
     secrets,
+    stats::rollup::{record_case_change, CaseFigures},
 };
 use crate::{
     domain::{
@@ -322,12 +323,14 @@ pub async fn register(
         paused_working_days: Set(0),
         delivered_at: Set(None),
         receiver_name: Set(None),
+        processing_days: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    record_case_change(&txn, None, CaseFigures::of(&created, None).as_ref()).await?;
     append_event(
         &txn,
         NewEvent {

@@ -15,6 +15,7 @@ use super::{
     rate_limit,
     secrets::{new_pin, sha256_hex},
     settings::RateLimit,
+    stats::rollup::Deltas,
 };
 use crate::{
     domain::{Phone, RegistrationCode, Role},
@@ -57,12 +58,15 @@ pub async fn file(
         errors.push(FieldError::new("category", "err_required"));
     }
     let office_code = new.office_code.trim().to_string();
-    if office_code.is_empty()
-        || office::Entity::find_by_id(office_code.as_str())
+    let province_code = if office_code.is_empty() {
+        None
+    } else {
+        office::Entity::find_by_id(office_code.as_str())
             .one(db)
             .await?
-            .is_none()
-    {
+            .map(|o| o.province_code)
+    };
+    if province_code.is_none() {
         errors.push(FieldError::new("office_code", "err_no_such_office"));
     }
     let case_code = match optional(&new.case_code).map(RegistrationCode::parse) {
@@ -118,6 +122,15 @@ pub async fn file(
     }
     .insert(&txn)
     .await?;
+    let mut counted = Deltas::default();
+    counted.complaint(
+        &saved.office_code,
+        province_code.as_deref().unwrap_or_default(),
+        today,
+        false,
+        1,
+    );
+    counted.apply(&txn).await?;
     audit::record(
         &txn,
         AuditEvent {
@@ -282,6 +295,18 @@ pub async fn answer(
         m.closed_at = Set(Some(now));
     }
     m.update(&txn).await?;
+    if found.answered_at.is_none() {
+        let province = office::Entity::find_by_id(found.office_code.as_str())
+            .one(&txn)
+            .await?
+            .map(|o| o.province_code)
+            .unwrap_or_default();
+        let filed = local_date(found.created_at);
+        let mut counted = Deltas::default();
+        counted.complaint(&found.office_code, &province, filed, false, -1);
+        counted.complaint(&found.office_code, &province, filed, true, 1);
+        counted.apply(&txn).await?;
+    }
     audit::record(
         &txn,
         AuditEvent {

@@ -15,6 +15,7 @@ use super::{
     entities::{case, case_event, feedback, office},
     rate_limit,
     settings::RateLimit,
+    stats::rollup::Deltas,
 };
 use crate::{
     domain::{CaseStatus, Pin, RegistrationCode, Stage},
@@ -251,7 +252,15 @@ pub async fn leave_feedback(
     .insert(&txn)
     .await;
     match inserted {
-        Ok(_) => {
+        Ok(saved) => {
+            let mut counted = Deltas::default();
+            counted.rating(
+                &c.office_code,
+                &c.province_code,
+                local_date(now),
+                i64::from(saved.rating),
+            );
+            counted.apply(&txn).await?;
             txn.commit().await?;
             Ok(())
         }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, TryIntoModel,
 };
 
 use super::{
@@ -15,6 +15,7 @@ use super::{
     cases::{append_event, find_in_scope, step_due, workflow_of, NewEvent},
     db::{begin_write, next_in_sequence, Sequence},
     entities::{case, case_event, payment},
+    stats::rollup::{record_case_change, CaseFigures},
 };
 use crate::{
     domain::{
@@ -164,9 +165,14 @@ pub async fn act(
         m.due_on = Set(holidays.add_working_days(today, time_standard as u32));
     }
     if t.to_status == CaseStatus::Delivered {
+        let accepted = local_date(c.accepted_at.unwrap_or(c.registered_at));
+        let taken =
+            holidays.working_days_between(accepted, today) - i64::from(c.paused_working_days);
         m.delivered_at = Set(Some(now));
         m.receiver_name = Set(receiver.clone());
+        m.processing_days = Set(Some(taken.clamp(0, i64::from(i32::MAX)) as i32));
     }
+    let after = m.clone().try_into_model()?;
     // The version in the WHERE clause makes a concurrent writer's update miss, on any engine.
     let updated = case::Entity::update_many()
         .set(m)
@@ -178,6 +184,8 @@ pub async fn act(
         return Err(AppError::Conflict);
     }
 
+    let before_figures = CaseFigures::of(&c, live_payment.as_ref());
+    let mut after_payment = live_payment.clone();
     let mut receipt_number = live_payment.as_ref().map(|p| p.receipt_number.clone());
     match action {
         Action::Pay => {
@@ -188,7 +196,7 @@ pub async fn act(
                 .unwrap_or(2026);
             let seq = next_in_sequence(&txn, Sequence::Receipt, &c.office_code, year).await?;
             let number = format!("{}-{:02}-{:06}", c.office_code, year % 100, seq);
-            payment::ActiveModel {
+            let paid = payment::ActiveModel {
                 case_id: Set(c.id),
                 office_code: Set(c.office_code.clone()),
                 year: Set(year),
@@ -204,6 +212,7 @@ pub async fn act(
             }
             .insert(&txn)
             .await?;
+            after_payment = Some(paid);
             receipt_number = Some(number);
         }
         Action::CancelPayment => {
@@ -214,10 +223,18 @@ pub async fn act(
                 pm.cancel_reason = Set(comment.clone());
                 pm.update(&txn).await?;
             }
+            after_payment = None;
             receipt_number = None;
         }
         _ => {}
     }
+
+    record_case_change(
+        &txn,
+        before_figures.as_ref(),
+        CaseFigures::of(&after, after_payment.as_ref()).as_ref(),
+    )
+    .await?;
 
     let last_seq = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(c.id))

@@ -32,6 +32,7 @@ pub struct Model {
     pub paused_since: Option<DateTimeUtc>,
     pub paused_working_days: i32,
     pub delivered_at: Option<DateTimeUtc>,
+    pub processing_days: Option<i32>,
     pub receiver_name: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

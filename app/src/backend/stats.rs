@@ -1,0 +1,4 @@
+//! Leadership statistics: rollups kept with every case action, and the dashboard, charts,
+//! exports and reports read from them.
+
+pub mod rollup;
