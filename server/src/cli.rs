@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Maintain the statistics rollups.
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -72,6 +77,14 @@ pub enum TokenAction {
         #[arg(long, default_value = "cli")]
         label: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsAction {
+    /// Recompute every rollup from the cases, payments, ratings and complaints.
+    Rebuild,
+    /// Recompute the rollups and report whether they matched the kept ones.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -262,6 +275,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     })?;
             println!("{token}");
             Ok(())
+        }
+        Command::Stats { action } => {
+            let conn = open(&settings).await?;
+            Migrator::up(&conn, None).await?;
+            crate::stats::run(&conn, action).await
         }
         Command::Audit {
             action: AuditAction::Verify,

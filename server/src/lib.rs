@@ -6,4 +6,5 @@ pub mod generate;
 pub mod names;
 pub mod seed;
 pub mod serve;
+pub mod stats;
 pub mod users;

@@ -685,8 +685,11 @@ mod tests {
         // Revenue counts in the month it was paid, not the month of registration.
         assert!(!cols.contains_key("revenue"));
         let office_april = RowKey::OfficeMonth {
+            year: 2026,
             month: 4,
-            ..office_march.clone()
+            office: "1201".into(),
+            sector: 15,
+            province: "12".into(),
         };
         assert_eq!(d.0[&office_april].get("revenue"), Some(&5_000));
         // Registrations are unchanged, so no service row but the payment month's moves.
