@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod offices;
 pub mod prefs;
 pub mod public;
+pub mod stats;
 pub mod track;
 
 #[cfg(feature = "ssr")]
@@ -139,7 +140,7 @@ pub(crate) fn back_to_form<T>(
     fail_to(&format!("{path}{separator}{}", encode_query(&kept)), err)
 }
 
-#[cfg(feature = "ssr")]
+/// `k=v&…` with every byte outside the unreserved set percent-encoded.
 pub(crate) fn encode_query(params: &[(String, String)]) -> String {
     fn enc(s: &str) -> String {
         s.bytes()

@@ -27,6 +27,7 @@ use crate::{
             services::ServicesPage,
             track::TrackPage,
         },
+        stats::dashboard::StatsPage,
         staff::{
             case::CasePage, complaints::StaffComplaintsPage, inbox::InboxPage,
             new_case::NewCasePage, receipt::ReceiptPage,
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("complaints/new") view=NewComplaintPage ssr=SsrMode::Async />
                     <Route path=path!("complaints/track") view=TrackComplaintPage ssr=SsrMode::Async />
                     <Route path=path!("staff/complaints") view=StaffComplaintsPage ssr=SsrMode::Async />
+                    <Route path=path!("stats") view=StatsPage ssr=SsrMode::Async />
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("staff/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />

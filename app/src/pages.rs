@@ -5,3 +5,4 @@ pub mod auth;
 pub mod not_found;
 pub mod public;
 pub mod staff;
+pub mod stats;

@@ -4,9 +4,9 @@
 use std::net::SocketAddr;
 
 use app::{
-    backend::{auth, cases, inbox, state::AppState, track, workflow},
+    backend::{auth, cases, inbox, state::AppState, stats, track, workflow},
     error::AppError,
-    types::{ActionRequest, NewCaseRequest},
+    types::{stats::StatsQuery, ActionRequest, NewCaseRequest},
 };
 use axum::{
     extract::{ConnectInfo, FromRequestParts, Path, Query, State},
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{code}/actions", post(act))
         .route("/api/v1/inbox", get(get_inbox))
         .route("/api/v1/track/{code}", get(track_case))
+        .route("/api/v1/stats", get(get_stats))
 }
 
 /// The caller behind `Authorization: Bearer <token>`.
@@ -151,6 +152,17 @@ async fn track_case(
             Utc::now(),
         )
         .await?,
+    ))
+}
+
+/// The dashboard's tiles and revenue by district, scoped to the token's user.
+async fn get_stats(
+    State(state): State<AppState>,
+    caller: ApiUser,
+    Query(query): Query<StatsQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok(Json(
+        stats::dashboard::summary(&state.db, &caller.user, &query, Utc::now()).await?,
     ))
 }
 

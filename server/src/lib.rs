@@ -2,9 +2,11 @@
 
 pub mod api_v1;
 pub mod cli;
+pub mod exports;
 pub mod generate;
 pub mod names;
 pub mod seed;
 pub mod serve;
+pub mod session;
 pub mod stats;
 pub mod users;

@@ -2,3 +2,7 @@
 //! exports and reports read from them.
 
 pub mod rollup;
+pub mod charts;
+pub mod figures;
+pub mod selection;
+pub mod dashboard;

@@ -33,6 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <a href="/staff/inbox">{move || t().nav_inbox}</a>
                             {(u.role == crate::domain::Role::FrontDesk).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
                             {(u.role == crate::domain::Role::OfficeChief).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
+                            {u.role.reads_stats().then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
                             {matches!(u.role, crate::domain::Role::SystemAdmin | crate::domain::Role::OfficeAdmin).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}
                             <span class="who" data-testid="signed-in-as">{u.username.clone()}</span>
                             <ActionForm action=logout attr:class="inline">

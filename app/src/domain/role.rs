@@ -51,6 +51,21 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
 
+    /// Leadership roles that read statistics: office leadership for their office, viewers and
+    /// the system administrator for their area.
+    pub fn reads_stats(self) -> bool {
+        matches!(
+            self,
+            Role::OfficeChief
+                | Role::AdminDirector
+                | Role::DecisionMaker
+                | Role::OfficeAdmin
+                | Role::ProvinceViewer
+                | Role::NationalViewer
+                | Role::SystemAdmin
+        )
+    }
+
     pub fn is_office_role(self) -> bool {
         !matches!(
             self,
