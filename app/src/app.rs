@@ -27,11 +27,11 @@ use crate::{
             services::ServicesPage,
             track::TrackPage,
         },
-        stats::dashboard::StatsPage,
         staff::{
             case::CasePage, complaints::StaffComplaintsPage, inbox::InboxPage,
             new_case::NewCasePage, receipt::ReceiptPage,
         },
+        stats::dashboard::StatsPage,
     },
 };
 

@@ -25,7 +25,7 @@ on_both_databases!(
 );
 
 /// The id of a demo service whose workflow has every stage, tax branch included.
-async fn full_service(app: &TestApp) -> i32 {
+pub(crate) async fn full_service(app: &TestApp) -> i32 {
     for s in service::Entity::find().all(&app.db).await.unwrap() {
         let steps = workflow_step::Entity::find()
             .filter(workflow_step::Column::ServiceId.eq(s.id))
@@ -47,7 +47,7 @@ fn new_case(service_id: i32) -> Value {
     })
 }
 
-async fn register(
+pub(crate) async fn register(
     app: &TestApp,
     tokens: &HashMap<String, String>,
     service_id: i32,
@@ -69,7 +69,7 @@ async fn register(
     (code, body["pin"].as_str().unwrap().to_string())
 }
 
-async fn get_case(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
+pub(crate) async fn get_case(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
     app.api(
         Method::GET,
         &format!("/api/v1/cases/{code}"),
@@ -79,7 +79,7 @@ async fn get_case(app: &TestApp, token: &str, code: &str) -> (u16, Value) {
     .await
 }
 
-async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> (u16, Value) {
     app.api(
         Method::POST,
         &format!("/api/v1/cases/{code}/actions"),

@@ -98,7 +98,12 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
                 [(x0, top + inset), (x0 + w.max(1), top + ROW - inset)],
                 fill.filled(),
             ));
-            let end = x0 + w.max(bar.behind.map(|b| (b / max * span).round() as i32).unwrap_or(0));
+            let end = x0
+                + w.max(
+                    bar.behind
+                        .map(|b| (b / max * span).round() as i32)
+                        .unwrap_or(0),
+                );
             let _ = root.draw(&Text::new(
                 bar.value_label.clone(),
                 (end + 6, middle),
@@ -107,9 +112,15 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
         }
         if let Some((main, second)) = legend {
             let y = height as i32 - ROW / 2 - 2;
-            for (j, (name, color)) in [(main, PLAIN_FILL), (second, LIGHT_FILL)].iter().enumerate() {
+            for (j, (name, color)) in [(main, PLAIN_FILL), (second, LIGHT_FILL)]
+                .iter()
+                .enumerate()
+            {
                 let x = x0 + j as i32 * 200;
-                let _ = root.draw(&Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+                let _ = root.draw(&Rectangle::new(
+                    [(x, y - 6), (x + 14, y + 6)],
+                    color.filled(),
+                ));
                 let _ = root.draw(&Text::new(
                     name.to_string(),
                     (x + 20, y),
@@ -191,7 +202,10 @@ pub fn monthly_lines(
         for k in 0..=4 {
             let v = max * k as f64 / 4.0;
             let y = y_of(v);
-            let _ = root.draw(&PathElement::new(vec![(left, y), (right, y)], GRID.stroke_width(1)));
+            let _ = root.draw(&PathElement::new(
+                vec![(left, y), (right, y)],
+                GRID.stroke_width(1),
+            ));
             let _ = root.draw(&Text::new(
                 axis_label(v),
                 (left - 8, y),
@@ -222,7 +236,10 @@ pub fn monthly_lines(
             .enumerate()
         {
             let x = left + j as i32 * 200;
-            let _ = root.draw(&Rectangle::new([(x, y - 3), (x + 24, y + 3)], color.filled()));
+            let _ = root.draw(&Rectangle::new(
+                [(x, y - 3), (x + 24, y + 3)],
+                color.filled(),
+            ));
             let _ = root.draw(&Text::new(
                 name.to_string(),
                 (x + 30, y),
@@ -275,7 +292,9 @@ mod tests {
         let months: [String; 12] = std::array::from_fn(|i| (i + 1).to_string());
         let this: [Option<f64>; 12] = std::array::from_fn(|i| (i < 10).then_some(i as f64));
         let last: [Option<f64>; 12] = std::array::from_fn(|i| Some(i as f64 * 2.0));
-        let svg = monthly_lines("t", &months, ("2026", &this), ("2025", &last), &|v| v.to_string());
+        let svg = monthly_lines("t", &months, ("2026", &this), ("2025", &last), &|v| {
+            v.to_string()
+        });
         assert_eq!(svg.matches("<polyline").count(), 2 + 5);
     }
 }

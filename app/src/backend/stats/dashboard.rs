@@ -217,7 +217,11 @@ fn tiles(total: &OfficeFigures) -> Vec<StageTile> {
 
 fn tile_title(key: &str, locale: Locale) -> String {
     match Stage::from_id(key) {
-        Some(stage) => locale.texts().get(&stage.text_key()).unwrap_or(key).to_string(),
+        Some(stage) => locale
+            .texts()
+            .get(&stage.text_key())
+            .unwrap_or(key)
+            .to_string(),
         None => locale.texts().stats_tile_rejected.to_string(),
     }
 }
@@ -361,7 +365,11 @@ async fn charts(
             title: t.chart_cases_by_sector.into(),
             note: None,
             svg: draw(t.chart_cases_by_sector, &bars, None),
-            columns: vec![t.col_sector.into(), t.col_cases.into(), t.col_revenue.into()],
+            columns: vec![
+                t.col_sector.into(),
+                t.col_cases.into(),
+                t.col_revenue.into(),
+            ],
             rows: rows
                 .iter()
                 .map(|(id, cases, revenue)| {
@@ -433,8 +441,11 @@ async fn charts(
                 last_revenue[i] = Some(m.revenue as f64);
             }
         }
-        let labels: [String; 12] =
-            std::array::from_fn(|i| t.get(&format!("month_{}", i + 1)).unwrap_or_default().to_string());
+        let labels: [String; 12] = std::array::from_fn(|i| {
+            t.get(&format!("month_{}", i + 1))
+                .unwrap_or_default()
+                .to_string()
+        });
         let (this_name, last_name) = (
             format_number(f.year as i64, locale).replace(',', ""),
             format_number(f.year as i64 - 1, locale).replace(',', ""),
@@ -626,10 +637,7 @@ async fn charts(
             let mut counts = [0i64; 5];
             for (day, n) in &backlog.by_day {
                 let age = (f.today - *day).num_days();
-                let i = buckets
-                    .iter()
-                    .position(|(max, _)| age <= *max)
-                    .unwrap_or(4);
+                let i = buckets.iter().position(|(max, _)| age <= *max).unwrap_or(4);
                 counts[i] += n;
             }
             let bars: Vec<Bar> = buckets
@@ -692,16 +700,22 @@ async fn options(
     names: &Names,
 ) -> Result<FilterOptions, AppError> {
     let provinces = match user.jurisdiction() {
-        Jurisdiction::National => province::Entity::find()
-            .order_by_asc(province::Column::Code)
-            .all(db)
-            .await?,
-        Jurisdiction::Province(p) => province::Entity::find_by_id(p.as_str().to_string())
-            .all(db)
-            .await?,
-        Jurisdiction::Office(o) => province::Entity::find_by_id(o.province().as_str().to_string())
-            .all(db)
-            .await?,
+        Jurisdiction::National => {
+            province::Entity::find()
+                .order_by_asc(province::Column::Code)
+                .all(db)
+                .await?
+        }
+        Jurisdiction::Province(p) => {
+            province::Entity::find_by_id(p.as_str().to_string())
+                .all(db)
+                .await?
+        }
+        Jurisdiction::Office(o) => {
+            province::Entity::find_by_id(o.province().as_str().to_string())
+                .all(db)
+                .await?
+        }
     };
     let mut offices = office::Entity::find()
         .filter(office::Column::Active.eq(true))

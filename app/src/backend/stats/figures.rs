@@ -306,7 +306,10 @@ pub async fn durations(
         .bind(to as i32)
         .push(" GROUP BY service_id, days ORDER BY service_id, days");
     let mut per_service: BTreeMap<i32, Vec<(i32, i64)>> = BTreeMap::new();
-    for r in DurationRow::find_by_statement(sql.statement()).all(db).await? {
+    for r in DurationRow::find_by_statement(sql.statement())
+        .all(db)
+        .await?
+    {
         per_service
             .entry(r.service_id)
             .or_default()
@@ -360,7 +363,10 @@ pub async fn backlog(db: &impl ConnectionTrait, f: &Filter) -> Result<Backlog, A
         .push(" GROUP BY stage, registered_on");
     let mut out = Backlog::default();
     let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    for r in BacklogRow::find_by_statement(sql.statement()).all(db).await? {
+    for r in BacklogRow::find_by_statement(sql.statement())
+        .all(db)
+        .await?
+    {
         if r.cases == 0 {
             continue;
         }

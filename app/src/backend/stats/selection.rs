@@ -100,7 +100,12 @@ pub async fn parse(
     let mut errors = Vec::new();
     let year = match text(&query.year) {
         None => today.year(),
-        Some(_) => match number(&query.year, "year", FIRST_YEAR..=today.year(), &mut Vec::new()) {
+        Some(_) => match number(
+            &query.year,
+            "year",
+            FIRST_YEAR..=today.year(),
+            &mut Vec::new(),
+        ) {
             Some(y) => y,
             None => {
                 errors.push(FieldError::new("year", "err_year_out_of_range"));

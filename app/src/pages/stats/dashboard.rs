@@ -35,7 +35,10 @@ fn period(s: &StatsSelection, t: &Texts, locale: Locale) -> String {
         ),
         (None, Some(q)) => fill(
             t.stats_period_quarter,
-            &[("quarter", &format_number(q as i64, locale)), ("year", &year)],
+            &[
+                ("quarter", &format_number(q as i64, locale)),
+                ("year", &year),
+            ],
         ),
         _ => fill(t.stats_period_year, &[("year", &year)]),
     }
