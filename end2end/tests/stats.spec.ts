@@ -17,6 +17,10 @@ test('the national viewer filters the dashboard, drills into a district and down
   const label = page.getByTestId('chart-cases-by-sector').locator('svg text').first();
   await expect(label).toHaveCSS('font-family', /Noto Sans Khmer/);
   await screenshot(page, info, 'stats-dashboard');
+  // Leadership mostly reads it on a desk screen.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await screenshot(page, info, 'stats-dashboard-desktop');
+  await page.setViewportSize({ width: 360, height: 740 });
 
   // A filter: Phnom Penh, first quarter. With JavaScript the page is not reloaded.
   if (jsEnabled(info)) await page.evaluate(() => ((window as any).__stayed = true));

@@ -99,7 +99,9 @@ pub struct ChartView {
     pub note: Option<String>,
     pub svg: String,
     pub columns: Vec<String>,
+    /// The first rows; `rows_total` says how many the CSV has.
     pub rows: Vec<Vec<String>>,
+    pub rows_total: usize,
 }
 
 /// Everything the dashboard page shows.

@@ -59,11 +59,19 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let max = bars
-            .iter()
-            .map(|b| b.value.max(b.behind.unwrap_or(0.0)))
-            .fold(0.0_f64, f64::max)
-            .max(1.0);
+        // The scale follows the named bars: an "others" bar summing hundreds of districts would
+        // flatten them, so it is drawn to full width instead, its value written beside it.
+        let scale_of = |muted: bool| {
+            bars.iter()
+                .filter(|b| muted || !b.muted)
+                .map(|b| b.value.max(b.behind.unwrap_or(0.0)))
+                .fold(0.0_f64, f64::max)
+        };
+        let max = match scale_of(false) {
+            m if m > 0.0 => m,
+            _ => scale_of(true),
+        }
+        .max(1.0);
         let span = (WIDTH as i32 - LABEL_WIDTH - VALUE_WIDTH - 16) as f64;
         let x0 = LABEL_WIDTH + 8;
         for (i, bar) in bars.iter().enumerate() {
@@ -85,7 +93,7 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
                     LIGHT_FILL.filled(),
                 ));
             }
-            let w = (bar.value / max * span).round() as i32;
+            let w = (bar.value.min(max) / max * span).round() as i32;
             let fill = if bar.link.is_some() {
                 LINK_FILL
             } else if bar.muted {

@@ -31,6 +31,8 @@ const TOP_DISTRICTS: usize = 20;
 const TOP_SERVICES: usize = 12;
 const WORST_OFFICES: usize = 20;
 const MIN_COMPLETED_FOR_RATE: i64 = 5;
+/// Rows of a chart's table on the page; the CSV has them all.
+const TABLE_ROWS_SHOWN: usize = 25;
 
 pub const CHART_IDS: [&str; 9] = [
     "revenue-by-district",
@@ -110,8 +112,10 @@ impl Chart {
             rows: self
                 .rows
                 .iter()
+                .take(TABLE_ROWS_SHOWN)
                 .map(|r| r.iter().map(|c| c.shown(locale)).collect())
                 .collect(),
+            rows_total: self.rows.len(),
         }
     }
 

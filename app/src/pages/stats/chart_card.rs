@@ -1,11 +1,16 @@
 use leptos::prelude::*;
 
-use crate::{i18n::use_texts, types::stats::ChartView};
+use crate::{
+    format::format_number,
+    i18n::{fill, use_locale, use_texts},
+    types::stats::ChartView,
+};
 
 /// A chart drawn on the server, its figures as a table, and its CSV with the same filters.
 #[component]
 pub fn ChartCard(chart: ChartView, export_query: String) -> impl IntoView {
     let t = use_texts();
+    let locale = use_locale();
     let csv = if export_query.is_empty() {
         format!("/stats/export/{}.csv", chart.id)
     } else {
@@ -31,6 +36,10 @@ pub fn ChartCard(chart: ChartView, export_query: String) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                {(chart.rows_total > chart.rows.len()).then(|| {
+                    let (shown, total) = (chart.rows.len() as i64, chart.rows_total as i64);
+                    view! { <p class="chart-note">{move || fill(t().stats_rows_shown, &[("shown", &format_number(shown, locale.get())), ("total", &format_number(total, locale.get()))])}</p> }
+                })}
             </details>
             <a class="csv-link" href=csv rel="external" download="" data-testid=format!("csv-{}", chart.id)>{move || t().stats_csv}</a>
         </section>
