@@ -21,3 +21,6 @@ mod complaints;
 
 #[path = "integration/apply.rs"]
 mod apply;
+
+#[path = "integration/quality_audits.rs"]
+mod quality_audits;
