@@ -43,7 +43,7 @@ pub fn ChecklistForm(view: ChecklistView, record: ServerAction<RecordChecklist>)
                     });
                     let key = format!("audit_item_{item}");
                     view! {
-                        <fieldset data-testid=format!("item-{item}") disabled=disabled>
+                        <fieldset class="answer" data-testid=format!("item-{item}") disabled=disabled>
                             <legend>{move || t().get(&key).unwrap_or_default()}</legend>
                             {["yes", "no", ""].into_iter().map(|value| {
                                 let label = move || match value {
