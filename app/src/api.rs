@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod offices;
 pub mod prefs;
 pub mod public;
+pub mod quality_audits;
 pub mod stats;
 pub mod track;
 

@@ -15,6 +15,7 @@ use crate::{
             holidays::HolidaysPage, service::ServiceAdminPage, services::ServicesAdminPage,
             users::UsersPage,
         },
+        audits::{audit::AuditPage, checklist::ChecklistPage, list::AuditsPage, new::NewAuditPage},
         auth::login::LoginPage,
         not_found::NotFound,
         public::{
@@ -132,6 +133,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/services") view=ServicesAdminPage ssr=SsrMode::Async />
                     <Route path=path!("admin/services/:id") view=ServiceAdminPage ssr=SsrMode::Async />
                     <Route path=path!("admin/holidays") view=HolidaysPage ssr=SsrMode::Async />
+                    <Route path=path!("audits") view=AuditsPage ssr=SsrMode::Async />
+                    <Route path=path!("audits/new") view=NewAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("audits/:id") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("audits/:id/cases/:code") view=ChecklistPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -14,6 +14,7 @@ pub mod geo;
 pub mod inbox;
 pub mod offices;
 pub mod public;
+pub mod quality_audits;
 pub mod rate_limit;
 pub mod secrets;
 pub mod settings;

@@ -1,6 +1,7 @@
 //! One module per area, one file per page.
 
 pub mod admin;
+pub mod audits;
 pub mod auth;
 pub mod not_found;
 pub mod public;

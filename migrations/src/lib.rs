@@ -8,6 +8,7 @@ mod m20261121_000003_cases;
 mod m20261121_000004_auth;
 mod m20261122_000005_rate_hits;
 mod m20261123_000006_stats;
+mod m20261123_000007_quality_audits;
 mod reference;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_auth::Migration),
             Box::new(m20261122_000005_rate_hits::Migration),
             Box::new(m20261123_000006_stats::Migration),
+            Box::new(m20261123_000007_quality_audits::Migration),
         ]
     }
 }

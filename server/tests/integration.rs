@@ -24,3 +24,6 @@ mod apply;
 
 #[path = "integration/stats.rs"]
 mod stats;
+
+#[path = "integration/quality_audits.rs"]
+mod quality_audits;

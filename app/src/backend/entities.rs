@@ -17,6 +17,8 @@ pub mod login_attempt;
 pub mod office;
 pub mod payment;
 pub mod province;
+pub mod quality_audit;
+pub mod quality_audit_case;
 pub mod receipt_sequence;
 pub mod sector;
 pub mod service;

@@ -35,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {(u.role == crate::domain::Role::OfficeChief).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
                             {u.role.reads_stats().then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
                             {matches!(u.role, crate::domain::Role::SystemAdmin | crate::domain::Role::OfficeAdmin).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}
+                            {matches!(u.role, crate::domain::Role::ProvinceViewer | crate::domain::Role::NationalViewer).then(|| view! { <a href="/audits" data-testid="nav-audits">{move || t().nav_audits}</a> })}
                             <span class="who" data-testid="signed-in-as">{u.username.clone()}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link">{move || t().logout}</button>

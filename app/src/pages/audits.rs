@@ -1,0 +1,33 @@
+//! Quality audits for province and national viewers: the list, drawing a sample, an audit's
+//! summary and cases, and the checklist of one sampled case.
+
+pub mod audit;
+pub mod checklist;
+pub mod list;
+pub mod new;
+
+use crate::{i18n::Texts, types::quality_audits::Officer};
+
+/// "2026 Q3" in the user's language.
+pub fn period(t: &Texts, year: i32, quarter: u32) -> String {
+    crate::i18n::fill(
+        t.audit_period,
+        &[
+            ("year", &year.to_string()),
+            ("quarter", &quarter.to_string()),
+        ],
+    )
+}
+
+/// An officer as listed in choices: name, username and province if any.
+pub fn officer_label(o: &Officer) -> String {
+    match &o.province_code {
+        Some(p) => format!("{} ({}, {p})", o.full_name, o.username),
+        None => format!("{} ({})", o.full_name, o.username),
+    }
+}
+
+/// The Phnom Penh calendar day of a stored instant (UTC+7 all year).
+pub fn local_day(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (at + chrono::Duration::hours(7)).date_naive()
+}
