@@ -9,6 +9,7 @@ pub mod complaints;
 pub mod offices;
 pub mod prefs;
 pub mod public;
+pub mod reports;
 pub mod track;
 
 #[cfg(feature = "ssr")]

@@ -15,6 +15,8 @@ pub mod inbox;
 pub mod offices;
 pub mod public;
 pub mod rate_limit;
+pub mod reports;
+pub mod scorecard;
 pub mod secrets;
 pub mod settings;
 pub mod state;

@@ -4,4 +4,5 @@ pub mod admin;
 pub mod auth;
 pub mod not_found;
 pub mod public;
+pub mod reports;
 pub mod staff;

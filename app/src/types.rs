@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod admin;
 pub mod complaints;
+pub mod reports;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfficeSummary {

@@ -4,6 +4,7 @@ pub mod api_v1;
 pub mod cli;
 pub mod generate;
 pub mod names;
+pub mod reports;
 pub mod seed;
 pub mod serve;
 pub mod stats;

@@ -21,3 +21,6 @@ mod complaints;
 
 #[path = "integration/apply.rs"]
 mod apply;
+
+#[path = "integration/reports.rs"]
+mod reports;

@@ -51,6 +51,21 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
 
+    /// Office leadership (for their office), province viewers (their province), the national
+    /// viewer and the system admin read the quarterly and semester reports.
+    pub fn reads_reports(self) -> bool {
+        matches!(
+            self,
+            Role::OfficeChief
+                | Role::AdminDirector
+                | Role::DecisionMaker
+                | Role::OfficeAdmin
+                | Role::ProvinceViewer
+                | Role::NationalViewer
+                | Role::SystemAdmin
+        )
+    }
+
     pub fn is_office_role(self) -> bool {
         !matches!(
             self,
