@@ -82,7 +82,11 @@ pub async fn csv_before_pages(
 }
 
 async fn csv(state: &AppState, headers: &HeaderMap, period: &str, q: &UnitQuery) -> Response {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     let locale = negotiate(text(header::COOKIE), text(header::ACCEPT_LANGUAGE));
     let now = Utc::now();
     let user = match session_token(headers) {

@@ -306,7 +306,8 @@ pub async fn report(
     if !user.role.reads_reports() {
         return Err(AppError::Forbidden);
     }
-    let period = Period::parse(period).ok_or_else(|| AppError::field("period", "report_bad_period"))?;
+    let period =
+        Period::parse(period).ok_or_else(|| AppError::field("period", "report_bad_period"))?;
     let today = local_date(now);
     if period.first_day() > today {
         return Err(AppError::field("period", "report_period_future"));
@@ -554,8 +555,7 @@ pub fn csv_file_name(report: &Report) -> String {
 /// The first day of the month `back` months before `day`'s month.
 pub fn months_back(day: NaiveDate, back: u32) -> NaiveDate {
     let index = day.year() * 12 + day.month0() as i32 - back as i32;
-    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
-        .unwrap_or(day)
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1).unwrap_or(day)
 }
 
 #[cfg(test)]

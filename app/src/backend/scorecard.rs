@@ -35,7 +35,11 @@ fn window(now: DateTime<Utc>) -> (Months, chrono::NaiveDate, chrono::NaiveDate) 
     )
 }
 
-fn card(f: Option<&ReportFigures>, from: chrono::NaiveDate, through: chrono::NaiveDate) -> Scorecard {
+fn card(
+    f: Option<&ReportFigures>,
+    from: chrono::NaiveDate,
+    through: chrono::NaiveDate,
+) -> Scorecard {
     let f = f.cloned().unwrap_or_default();
     Scorecard {
         from,
@@ -85,8 +89,7 @@ pub async fn ranking(
     let province_code = match province_code.map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(p) => {
-            let code =
-                ProvinceCode::parse(p).map_err(|e| AppError::field("province", e.key()))?;
+            let code = ProvinceCode::parse(p).map_err(|e| AppError::field("province", e.key()))?;
             if !provinces.iter().any(|g| g.code == code.as_str()) {
                 return Err(AppError::field("province", "report_no_such_province"));
             }
@@ -128,7 +131,12 @@ pub async fn ranking(
                 ScoreSort::OnTime => (c.on_time_percent(), c.delivered),
                 ScoreSort::Resolved => (c.resolved_percent(), c.complaints),
             };
-            (value.is_none(), Reverse(value), Reverse(volume), r.code.clone())
+            (
+                value.is_none(),
+                Reverse(value),
+                Reverse(volume),
+                r.code.clone(),
+            )
         });
     }
     Ok(ScorecardRanking {

@@ -303,8 +303,18 @@ mod tests {
             "2024-03-31"
         );
         for bad in [
-            "", "2026", "2026-Q5", "2026-Q0", "2026-S3", "26-Q1", "2026-X1", "1999-Q1", "2026-Q",
-            "2026-Q1x", "២០២៦-Q1", "2026--Q1",
+            "",
+            "2026",
+            "2026-Q5",
+            "2026-Q0",
+            "2026-S3",
+            "26-Q1",
+            "2026-X1",
+            "1999-Q1",
+            "2026-Q",
+            "2026-Q1x",
+            "២០២៦-Q1",
+            "2026--Q1",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
@@ -323,7 +333,10 @@ mod tests {
             complaints: 1,
             ..Default::default()
         };
-        assert!(silent.is_silent(), "citizens' ratings are not the office's activity");
+        assert!(
+            silent.is_silent(),
+            "citizens' ratings are not the office's activity"
+        );
         assert!(!ReportFigures {
             receipts: 1,
             ..silent.clone()

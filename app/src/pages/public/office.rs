@@ -107,7 +107,10 @@ fn ScorecardView(card: Scorecard) -> impl IntoView {
         card.rating_avg_x10,
     );
     let (from, through) = (card.from, card.through);
-    let percent = move |p: Option<u64>| p.map(|p| format_percent(p, locale.get())).unwrap_or_else(|| "—".into());
+    let percent = move |p: Option<u64>| {
+        p.map(|p| format_percent(p, locale.get()))
+            .unwrap_or_else(|| "—".into())
+    };
     view! {
         <section class="card" data-testid="scorecard">
             <h2>{move || t().office_scorecard}</h2>

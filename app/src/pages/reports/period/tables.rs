@@ -12,7 +12,11 @@ use crate::{
 /// One row's label: the office's code and name, or "Total".
 #[derive(Clone)]
 enum RowLabel {
-    Office { code: String, km: String, en: String },
+    Office {
+        code: String,
+        km: String,
+        en: String,
+    },
     Total,
 }
 
