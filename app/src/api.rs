@@ -10,6 +10,7 @@ pub mod offices;
 pub mod prefs;
 pub mod public;
 pub mod quality_audits;
+pub mod reports;
 pub mod stats;
 pub mod track;
 

@@ -24,10 +24,12 @@ use crate::{
             home::HomePage,
             office::OfficePageView,
             offices::OfficesPage,
+            scorecard::ScorecardPage,
             service::ServicePageView,
             services::ServicesPage,
             track::TrackPage,
         },
+        reports::{index::ReportsPage, period::ReportPage},
         staff::{
             case::CasePage, complaints::StaffComplaintsPage, inbox::InboxPage,
             new_case::NewCasePage, receipt::ReceiptPage,
@@ -115,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("offices") view=OfficesPage ssr=SsrMode::Async />
                     <Route path=path!("offices/:code") view=OfficePageView ssr=SsrMode::Async />
+                    <Route path=path!("scorecard") view=ScorecardPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("services/:key") view=ServicePageView ssr=SsrMode::Async />
                     <Route path=path!("track") view=TrackPage ssr=SsrMode::Async />
@@ -129,6 +132,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/:code") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("staff/cases/:code/receipt") view=ReceiptPage ssr=SsrMode::Async />
+                    <Route path=path!("reports") view=ReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("reports/:period") view=ReportPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/services") view=ServicesAdminPage ssr=SsrMode::Async />
                     <Route path=path!("admin/services/:id") view=ServiceAdminPage ssr=SsrMode::Async />

@@ -16,6 +16,8 @@ pub mod offices;
 pub mod public;
 pub mod quality_audits;
 pub mod rate_limit;
+pub mod reports;
+pub mod scorecard;
 pub mod secrets;
 pub mod settings;
 pub mod state;

@@ -50,6 +50,24 @@ pub fn format_number(value: i64, locale: Locale) -> String {
     }
 }
 
+/// Any text with its digits in the locale's: years, codes and periods, which take no grouping.
+pub fn localize_digits(text: &str, locale: Locale) -> String {
+    match locale {
+        Locale::Km => to_khmer_digits(text),
+        Locale::En => text.to_string(),
+    }
+}
+
+/// A mean kept in tenths, as "4.3" or "៤.៣".
+pub fn format_tenths(value: i64, locale: Locale) -> String {
+    localize_digits(&format!("{}.{}", value / 10, value % 10), locale)
+}
+
+/// A whole percentage, as "87%" or "៨៧%".
+pub fn format_percent(value: u64, locale: Locale) -> String {
+    format!("{}%", format_number(value as i64, locale))
+}
+
 /// An amount of riel as shown to users: "២៥,៧៩៨,០១០ ៛" in Khmer, "25,798,010 ៛" in English.
 pub fn format_riel(amount: i64, locale: Locale) -> String {
     format!("{} ៛", format_number(amount, locale))
@@ -84,6 +102,14 @@ mod tests {
         assert_eq!(format_riel(25_798_010, Locale::En), "25,798,010 ៛");
         assert_eq!(format_riel(25_798_010, Locale::Km), "២៥,៧៩៨,០១០ ៛");
         assert_eq!(format_riel(0, Locale::Km), "០ ៛");
+    }
+
+    #[test]
+    fn tenths_and_percents() {
+        assert_eq!(format_tenths(43, Locale::En), "4.3");
+        assert_eq!(format_tenths(40, Locale::Km), "៤.០");
+        assert_eq!(format_percent(87, Locale::Km), "៨៧%");
+        assert_eq!(localize_digits("2026-Q3", Locale::Km), "២០២៦-Q៣");
     }
 
     #[test]

@@ -5,5 +5,6 @@ pub mod audits;
 pub mod auth;
 pub mod not_found;
 pub mod public;
+pub mod reports;
 pub mod staff;
 pub mod stats;

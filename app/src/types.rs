@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 pub mod admin;
 pub mod complaints;
 pub mod quality_audits;
+pub mod reports;
 pub mod stats;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

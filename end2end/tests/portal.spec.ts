@@ -190,7 +190,7 @@ test('an office page shows its address, hours and scorecard', async ({ page }, i
   await expect(page).toHaveURL(/\/offices\/1201$/);
   await expect(page.getByTestId('office-address')).not.toBeEmpty();
   await expect(page.getByTestId('office-hours')).not.toBeEmpty();
-  await expect(page.getByTestId('scorecard').locator('.figure')).toHaveCount(5);
+  await expect(page.getByTestId('scorecard').locator('.figure')).toHaveCount(6);
   await noSideScroll(page);
   await screenshot(page, info, 'office');
 });

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod exports;
 pub mod generate;
 pub mod names;
+pub mod reports;
 pub mod seed;
 pub mod serve;
 pub mod session;

@@ -53,11 +53,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::api_v1::routes())
         .merge(crate::exports::routes())
+        .merge(crate::reports::routes())
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::reports::csv_before_pages,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             // The path only: query strings can carry PINs and must never reach the logs.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

@@ -27,3 +27,6 @@ mod stats;
 
 #[path = "integration/quality_audits.rs"]
 mod quality_audits;
+
+#[path = "integration/reports.rs"]
+mod reports;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    types::{Catalogue, OfficePage, ServicePage},
+    types::{reports::ScorecardRanking, Catalogue, OfficePage, ServicePage},
 };
 
 /// Sectors, and the services of `sector` or matching `q` (Khmer or Latin).
@@ -30,4 +30,19 @@ pub async fn get_service_page(key: String) -> Result<ServicePage, AppError> {
 pub async fn get_office_page(code: String) -> Result<OfficePage, AppError> {
     let db = crate::backend::state::db()?;
     super::with_status(crate::backend::public::office_page(&db, &code, chrono::Utc::now()).await)
+}
+
+/// Every active office's scorecard, ranked by `sort` (`rating`, `on_time`, `resolved`), of one
+/// province if asked.
+#[server(endpoint = "public/scorecard")]
+pub async fn get_scorecard_ranking(
+    sort: Option<String>,
+    province: Option<String>,
+) -> Result<ScorecardRanking, AppError> {
+    let db = crate::backend::state::db()?;
+    let sort = crate::types::reports::ScoreSort::from_id(sort.as_deref().unwrap_or_default());
+    super::with_status(
+        crate::backend::scorecard::ranking(&db, sort, province.as_deref(), chrono::Utc::now())
+            .await,
+    )
 }

@@ -1,7 +1,7 @@
 //! The public catalogue and office pages: services by sector or by search, one service, one
-//! office with its scorecard. Nothing here needs a signed-in user.
+//! office with its scorecard (see `scorecard`). Nothing here needs a signed-in user.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -9,15 +9,13 @@ use sea_orm::{
 };
 
 use super::{
-    calendar::{local_date, PHNOM_PENH_OFFSET_SECS},
     catalogue::summary,
-    entities::{case, district, feedback, office, province, sector, service},
+    entities::{district, office, province, sector, service},
     track::contact,
 };
 use crate::{
-    domain::CaseStatus,
     error::AppError,
-    types::{Catalogue, OfficePage, Scorecard, SectorCount, ServicePage},
+    types::{Catalogue, OfficePage, SectorCount, ServicePage},
 };
 
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -124,66 +122,6 @@ pub async fn service_page(db: &impl ConnectionTrait, key: &str) -> Result<Servic
     })
 }
 
-/// The first instant of a Phnom Penh calendar year, in UTC.
-fn year_start(year: i32) -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(year, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc() - chrono::Duration::seconds(PHNOM_PENH_OFFSET_SECS))
-        .unwrap_or_default()
-}
-
-/// The office's counts for the calendar year of `now`: cases received, cases delivered, how many
-/// of those on time, and the citizens' ratings.
-pub async fn scorecard(
-    db: &impl ConnectionTrait,
-    office_code: &str,
-    now: DateTime<Utc>,
-) -> Result<Scorecard, AppError> {
-    use chrono::Datelike;
-    let year = local_date(now).year();
-    let (from, to) = (year_start(year), year_start(year + 1));
-    let received = case::Entity::find()
-        .filter(case::Column::OfficeCode.eq(office_code))
-        .filter(case::Column::RegisteredAt.gte(from))
-        .filter(case::Column::RegisteredAt.lt(to))
-        .count(db)
-        .await?;
-    let delivered: Vec<(Option<DateTime<Utc>>, NaiveDate)> = case::Entity::find()
-        .select_only()
-        .column(case::Column::DeliveredAt)
-        .column(case::Column::DueOn)
-        .filter(case::Column::OfficeCode.eq(office_code))
-        .filter(case::Column::Status.eq(CaseStatus::Delivered.id()))
-        .filter(case::Column::DeliveredAt.gte(from))
-        .filter(case::Column::DeliveredAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let on_time = delivered
-        .iter()
-        .filter(|(at, due)| at.is_some_and(|at| local_date(at) <= *due))
-        .count() as u64;
-    let ratings: Vec<i16> = feedback::Entity::find()
-        .select_only()
-        .column(feedback::Column::Rating)
-        .filter(feedback::Column::OfficeCode.eq(office_code))
-        .filter(feedback::Column::CreatedAt.gte(from))
-        .filter(feedback::Column::CreatedAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let count = ratings.len() as i64;
-    let sum: i64 = ratings.iter().map(|r| *r as i64).sum();
-    Ok(Scorecard {
-        year,
-        received,
-        delivered: delivered.len() as u64,
-        delivered_on_time: on_time,
-        ratings: count as u64,
-        rating_avg_x10: (count > 0).then(|| (sum * 10 + count / 2) / count),
-    })
-}
-
 /// An office's public page: contact, place, services and scorecard.
 pub async fn office_page(
     db: &impl ConnectionTrait,
@@ -205,7 +143,7 @@ pub async fn office_page(
         .await?
         .ok_or(AppError::Internal)?;
     Ok(OfficePage {
-        scorecard: scorecard(db, &off.code, now).await?,
+        scorecard: super::scorecard::office_scorecard(db, &off.code, now).await?,
         sectors: sector_counts(db).await?,
         office: contact(off),
         district_km: format!("{}{}", dis.type_km, dis.name_km),
@@ -213,14 +151,4 @@ pub async fn office_page(
         province_km: format!("{}{}", pro.type_km, pro.name_km),
         province_latin: format!("{} {}", pro.type_latin, pro.name_latin),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn years_start_at_midnight_in_phnom_penh() {
-        assert_eq!(year_start(2026).to_rfc3339(), "2025-12-31T17:00:00+00:00");
-    }
 }

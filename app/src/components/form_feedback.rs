@@ -69,3 +69,15 @@ pub fn FormNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
         })
     }
 }
+
+/// The message for an error shown instead of a page's content: a field error's own message (a
+/// bad period, an unknown code), or the error's general one.
+pub fn error_message(t: &'static crate::i18n::Texts, err: &AppError) -> &'static str {
+    match err {
+        AppError::Validation(fields) => fields
+            .first()
+            .and_then(|f| t.get(&f.key))
+            .unwrap_or(t.err_validation),
+        other => crate::pages::staff::case::error_text(t, other),
+    }
+}

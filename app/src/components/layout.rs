@@ -27,6 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/track">{move || t().nav_track}</a>
                 <a href="/services">{move || t().nav_services}</a>
                 <a href="/offices">{move || t().nav_offices}</a>
+                <a href="/scorecard">{move || t().nav_scorecard}</a>
                 <Suspense>
                     {move || user.get().map(|u| match u {
                         Ok(Some(u)) => view! {
@@ -34,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {(u.role == crate::domain::Role::FrontDesk).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
                             {(u.role == crate::domain::Role::OfficeChief).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
                             {u.role.reads_stats().then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
+                            {u.role.reads_stats().then(|| view! { <a href="/reports">{move || t().nav_reports}</a> })}
                             {matches!(u.role, crate::domain::Role::SystemAdmin | crate::domain::Role::OfficeAdmin).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}
                             {matches!(u.role, crate::domain::Role::ProvinceViewer | crate::domain::Role::NationalViewer).then(|| view! { <a href="/audits" data-testid="nav-audits">{move || t().nav_audits}</a> })}
                             <span class="who" data-testid="signed-in-as">{u.username.clone()}</span>

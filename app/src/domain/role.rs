@@ -51,8 +51,9 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
 
-    /// Leadership roles that read statistics: office leadership for their office, viewers and
-    /// the system administrator for their area.
+    /// Leadership roles that read statistics and the quarterly reports: office leadership for
+    /// their office, province viewers for their province, the national viewer and the system
+    /// administrator for the country.
     pub fn reads_stats(self) -> bool {
         matches!(
             self,

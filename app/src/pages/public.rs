@@ -5,6 +5,7 @@ pub mod complaints;
 pub mod home;
 pub mod office;
 pub mod offices;
+pub mod scorecard;
 pub mod service;
 pub mod services;
 pub mod track;

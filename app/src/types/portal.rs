@@ -88,17 +88,44 @@ pub struct Catalogue {
     pub services: Vec<super::ServiceSummary>,
 }
 
-/// Counts so far for one office, over the current calendar year.
+/// An office's average rating is published only from this many ratings on: a handful of
+/// ratings says more about the raters than about the office.
+pub const MIN_RATINGS: u64 = 5;
+
+/// An office's public figures over the last twelve full months and the current month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scorecard {
-    pub year: i32,
+    /// The first day of the window: the 1st of the month twelve months before the current one.
+    pub from: NaiveDate,
+    /// Today in Phnom Penh: the window's current month is counted so far.
+    pub through: NaiveDate,
+    /// Cases registered in the window.
     pub received: u64,
+    /// Cases handed over in the window.
     pub delivered: u64,
     /// Delivered on or before the expected date, among `delivered`.
     pub delivered_on_time: u64,
     pub ratings: u64,
-    /// Mean rating times ten (e.g. 43 for 4.3), so the type stays exact; `None` without ratings.
+    /// Mean rating times ten (e.g. 43 for 4.3), so the type stays exact; `None` below
+    /// [`MIN_RATINGS`] ratings.
     pub rating_avg_x10: Option<i64>,
+    /// Complaints filed in the window, and how many of them have an answer.
+    pub complaints: u64,
+    pub complaints_resolved: u64,
+}
+
+impl Scorecard {
+    pub fn on_time_percent(&self) -> Option<u64> {
+        super::reports::percent(self.delivered_on_time, self.delivered)
+    }
+
+    pub fn resolved_percent(&self) -> Option<u64> {
+        super::reports::percent(self.complaints_resolved, self.complaints)
+    }
+
+    pub fn rated(&self) -> bool {
+        self.rating_avg_x10.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

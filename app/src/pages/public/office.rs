@@ -6,10 +6,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::public::get_office_page,
-    format::format_number,
-    i18n::{fill, use_locale, use_texts, Locale},
+    format::{format_date, format_number, format_percent, format_tenths},
+    i18n::{fill, use_locale, use_texts},
     pages::staff::case::error_text,
-    types::{OfficePage, Scorecard},
+    types::{OfficePage, Scorecard, MIN_RATINGS},
 };
 
 #[component]
@@ -83,22 +83,12 @@ fn OfficeDetail(page: OfficePage) -> impl IntoView {
     }
 }
 
-/// "4.3" or "៤.៣" from a mean kept in tenths.
-fn tenths(value: i64, locale: Locale) -> String {
-    let text = format!("{}.{}", value / 10, value % 10);
-    match locale {
-        Locale::Km => crate::format::to_khmer_digits(&text),
-        Locale::En => text,
-    }
-}
-
+/// The office's figures over the scorecard window. The average rating shows only once the office
+/// has enough ratings; below that the page says so instead of a number.
 #[component]
 fn ScorecardView(card: Scorecard) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let year = card.year as i64;
-    let on_time = (card.delivered > 0)
-        .then(|| (card.delivered_on_time * 100 + card.delivered / 2) / card.delivered);
     let figure = move |testid: &'static str,
                        value: Box<dyn Fn() -> String + Send + Sync>,
                        label: fn(&'static crate::i18n::Texts) -> &'static str| {
@@ -109,23 +99,32 @@ fn ScorecardView(card: Scorecard) -> impl IntoView {
             </div>
         }
     };
+    let (on_time, resolved) = (card.on_time_percent(), card.resolved_percent());
     let (received, delivered, ratings, avg) = (
         card.received as i64,
         card.delivered as i64,
         card.ratings as i64,
         card.rating_avg_x10,
     );
+    let (from, through) = (card.from, card.through);
+    let percent = move |p: Option<u64>| {
+        p.map(|p| format_percent(p, locale.get()))
+            .unwrap_or_else(|| "—".into())
+    };
     view! {
         <section class="card" data-testid="scorecard">
-            <h2>{move || fill(t().office_scorecard, &[("year", &crate::format::format_number(year, locale.get()).replace(',', ""))])}</h2>
-            <p class="muted">{move || t().office_scorecard_lede}</p>
+            <h2>{move || t().office_scorecard}</h2>
+            <p class="muted">{move || fill(t().office_scorecard_lede, &[("from", &format_date(from, locale.get())), ("through", &format_date(through, locale.get()))])}</p>
             <div class="figures">
                 {figure("score-received", Box::new(move || format_number(received, locale.get())), |t| t.office_received)}
                 {figure("score-delivered", Box::new(move || format_number(delivered, locale.get())), |t| t.office_delivered)}
-                {figure("score-on-time", Box::new(move || on_time.map(|p| format!("{}%", format_number(p as i64, locale.get()))).unwrap_or_else(|| "—".into())), |t| t.office_on_time)}
-                {figure("score-rating", Box::new(move || avg.map(|a| tenths(a, locale.get())).unwrap_or_else(|| "—".into())), |t| t.office_rating)}
+                {figure("score-on-time", Box::new(move || percent(on_time)), |t| t.office_on_time)}
+                {figure("score-rating", Box::new(move || avg.map(|a| format_tenths(a, locale.get())).unwrap_or_else(|| t().scorecard_not_enough.to_string())), |t| t.office_rating)}
                 {figure("score-ratings", Box::new(move || format_number(ratings, locale.get())), |t| t.office_ratings)}
+                {figure("score-resolved", Box::new(move || percent(resolved)), |t| t.office_resolved)}
             </div>
+            <p class="muted">{move || fill(t().scorecard_min_note, &[("n", &format_number(MIN_RATINGS as i64, locale.get()))])}</p>
+            <p><a href="/scorecard" data-testid="scorecard-link">{move || t().scorecard_all_link}</a></p>
         </section>
     }
 }

@@ -1,0 +1,90 @@
+//! `/reports`: the report form. A plain GET form to `/reports/open`, which sends the browser on
+//! to `/reports/{year}-{part}` with the unit chosen, with or without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{part_label, period_title, unit_name};
+use crate::{
+    api::reports::get_report_choices,
+    format::localize_digits,
+    i18n::{use_locale, use_texts},
+    pages::staff::case::error_text,
+    types::reports::{PeriodPart, ReportChoices},
+};
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let t = use_texts();
+    let choices = Resource::new(|| (), |_| get_report_choices());
+    view! {
+        <Title text=move || t().reports_title />
+        <h1>{move || t().reports_title}</h1>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || choices.get().map(|result| match result {
+                Ok(c) => view! { <ReportForm choices=c /> }.into_any(),
+                Err(err) => view! {
+                    <p class="error" role="alert">{error_text(t(), &err)}" "<a href="/login">{move || t().login_title}</a></p>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReportForm(choices: ReportChoices) -> impl IntoView {
+    let t = use_texts();
+    let locale = use_locale();
+    let current = choices.current;
+    let own = choices.own.clone();
+    let current_href = format!("/reports/{}", current.id());
+    view! {
+        <p class="lede">{move || t().reports_lede}</p>
+        <p>
+            <a href=current_href data-testid="report-current">
+                {move || format!("{} · {} · {}", t().report_current, period_title(t(), current, locale.get()), unit_name(t(), &own, locale.get()))}
+            </a>
+        </p>
+        <form method="get" action="/reports/open" class="card stack" data-testid="report-form">
+            <label>{move || t().report_year}
+                <select name="year" data-testid="report-year">
+                    {choices.years.iter().map(|y| {
+                        let y = *y;
+                        view! { <option value=y selected=y == current.year>{move || localize_digits(&y.to_string(), locale.get())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{move || t().report_part}
+                <select name="part" data-testid="report-part">
+                    {PeriodPart::ALL.into_iter().map(|p| view! {
+                        <option value=p.id() selected=p == current.part>{move || part_label(t(), p, locale.get())}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {(!choices.provinces.is_empty()).then(|| view! {
+                <label>{move || t().province}
+                    <select name="province" data-testid="report-province">
+                        <option value="">{move || t().whole_country}</option>
+                        {choices.provinces.into_iter().map(|p| {
+                            let (km, latin) = (p.name_km, p.name_latin);
+                            view! { <option value=p.code>{move || locale.get().pick(&km, &latin).to_string()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            {(!choices.offices.is_empty()).then(|| view! {
+                <label>{move || t().office}
+                    <select name="office" data-testid="report-office">
+                        <option value="">{move || t().report_all_offices}</option>
+                        {choices.offices.into_iter().map(|o| {
+                            let (km, en) = (o.name_km, o.name_latin);
+                            let code = o.code.clone();
+                            view! { <option value=o.code>{move || format!("{code} · {}", locale.get().pick(&km, &en))}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <button type="submit" class="primary" data-testid="report-open">{move || t().report_open}</button>
+        </form>
+    }
+}
