@@ -41,6 +41,8 @@ use crate::{
 /// The document around the app. Runs on the server only, once per page load.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_locale().code();
+    #[cfg(feature = "ssr")]
+    crate::backend::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang>

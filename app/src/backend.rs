@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod catalogue_admin;
 pub mod complaints;
+pub mod csp;
 pub mod db;
 pub mod entities;
 pub mod geo;

@@ -1,11 +1,13 @@
 //! The OWSO server: HTTP service, command line, demo data and the synthetic-case generator.
 
 pub mod api_v1;
+pub mod backup;
 pub mod cli;
 pub mod exports;
 pub mod generate;
 pub mod names;
 pub mod reports;
+pub mod security;
 pub mod seed;
 pub mod serve;
 pub mod session;

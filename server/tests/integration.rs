@@ -30,3 +30,9 @@ mod quality_audits;
 
 #[path = "integration/reports.rs"]
 mod reports;
+
+#[path = "integration/security.rs"]
+mod security;
+
+#[path = "integration/scale_out.rs"]
+mod scale_out;

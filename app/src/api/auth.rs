@@ -20,6 +20,11 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
     .await
     {
         Ok(session) => {
+            // A new id at every sign-in; the session the browser held before ends here.
+            if let Some(previous) = super::session_token() {
+                let (ip, _) = super::request_origin();
+                auth::logout(&state.db, &previous, ip, chrono::Utc::now()).await?;
+            }
             super::set_cookie(&format!(
                 "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
                 auth::SESSION_COOKIE,

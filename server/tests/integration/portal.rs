@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::{
     on_both_databases,
-    support::{test_settings, Db, TestApp},
+    support::{Db, TestApp},
 };
 
 on_both_databases!(
@@ -261,18 +261,9 @@ async fn lookups_are_rate_limited_across_servers(kind: Db) {
     let app = TestApp::spawn_with(kind, &[("OWSO_TRACK_RATE_LIMIT", "4/10m")]).await;
     let tokens = app.demo_tokens().await;
     let (code, pin) = register(&app, &tokens).await;
-    // A second server process on the same database, as behind a load balancer.
-    let state = owso_server::serve::prepare(test_settings(
-        &app.fresh.url,
-        &[("OWSO_TRACK_RATE_LIMIT", "4/10m")],
-    ))
-    .await
-    .unwrap_or_else(|e| panic!("{}", e.message));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let other = format!("http://{}", listener.local_addr().unwrap());
-    let second = tokio::spawn(async move {
-        let _ = owso_server::serve::serve_on(listener, state).await;
-    });
+    let (other, second) = app
+        .second_server(&[("OWSO_TRACK_RATE_LIMIT", "4/10m")])
+        .await;
 
     let (s, _) = track_json(&app, &code, &pin).await;
     assert_eq!(s, 200);

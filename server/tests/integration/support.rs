@@ -181,6 +181,20 @@ impl TestApp {
         )
     }
 
+    /// A second server process on the same database, as behind a load balancer: its base URL
+    /// and the task serving it.
+    pub async fn second_server(&self, extra: &[(&str, &str)]) -> (String, JoinHandle<()>) {
+        let state = owso_server::serve::prepare(test_settings(&self.fresh.url, extra))
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let _ = owso_server::serve::serve_on(listener, state).await;
+        });
+        (base, server)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

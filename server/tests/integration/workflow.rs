@@ -20,6 +20,7 @@ on_both_databases!(
     a_case_goes_through_every_step_with_return_and_resubmit,
     roles_and_jurisdiction_are_enforced,
     concurrent_actions_on_one_case_have_one_winner,
+    fifty_clients_on_ten_cases_have_one_winner_per_step,
     login_locks_after_five_failures_and_audit_chain_detects_tampering,
     login_form_issues_a_fresh_http_only_session,
 );
@@ -405,6 +406,92 @@ async fn concurrent_actions_on_one_case_have_one_winner(kind: Db) {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), 10);
+    app.finish().await;
+}
+
+/// 50 clients race on the same 10 cases through a whole workflow: at every step each client
+/// tries every case with the version it last saw. Exactly one wins per case and step, the rest
+/// get 409, and each timeline ends with one event per version.
+async fn fifty_clients_on_ten_cases_have_one_winner_per_step(kind: Db) {
+    const CLIENTS: usize = 50;
+    let app = TestApp::spawn(kind).await;
+    let tokens = app.demo_tokens().await;
+    let service_id = full_service(&app).await;
+    let mut codes = Vec::new();
+    for _ in 0..10 {
+        codes.push(register(&app, &tokens, service_id).await.0);
+    }
+    let (_, first) = get_case(&app, &tokens["desk.1201"], &codes[0]).await;
+    let fee = first["fee_total"].as_i64().unwrap();
+    let steps: Vec<(&str, Value)> = vec![
+        ("cashier.1201", json!({ "action": "pay", "amount": fee })),
+        ("chief.1201", json!({ "action": "forward" })),
+        ("tech.1201", json!({ "action": "forward" })),
+        ("chief.1201", json!({ "action": "forward" })),
+        ("director.1201", json!({ "action": "forward" })),
+        ("decision.1201", json!({ "action": "approve" })),
+        ("desk.1201", json!({ "action": "tax_confirm" })),
+        (
+            "desk.1201",
+            json!({ "action": "deliver", "receiver": "SOK DARA" }),
+        ),
+    ];
+    for (step, (who, body)) in steps.iter().enumerate() {
+        let version = step as i64 + 1;
+        // Client k starts at case k mod 10, so every case sees contention from the first moment.
+        let attempts = (0..CLIENTS).flat_map(|client| {
+            let codes = &codes;
+            (0..codes.len()).map(move |i| codes[(client + i) % codes.len()].clone())
+        });
+        let results = futures_join_all(attempts.map(|code| {
+            let mut body = body.clone();
+            body["version"] = json!(version);
+            let token = tokens[*who].clone();
+            let app = &app;
+            async move { (code.clone(), act(app, &token, &code, body).await) }
+        }))
+        .await;
+        for code in &codes {
+            let statuses: Vec<u16> = results
+                .iter()
+                .filter(|(c, _)| c == code)
+                .map(|(_, (status, _))| *status)
+                .collect();
+            let wins = statuses.iter().filter(|s| **s == 200).count();
+            let conflicts = statuses.iter().filter(|s| **s == 409).count();
+            assert_eq!(
+                (wins, conflicts),
+                (1, CLIENTS - 1),
+                "step {step} ({}) on {code}: {statuses:?}",
+                body["action"]
+            );
+        }
+    }
+    let mut receipts = Vec::new();
+    for code in &codes {
+        let (_, done) = get_case(&app, &tokens["desk.1201"], code).await;
+        assert_eq!(done["status"], "delivered", "{code}");
+        assert_eq!(
+            done["version"],
+            steps.len() as i64 + 1,
+            "no lost update on {code}"
+        );
+        let seqs: Vec<i64> = done["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["seq"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            seqs,
+            (1..=steps.len() as i64 + 1).collect::<Vec<_>>(),
+            "{code}"
+        );
+        receipts.push(done["receipt_number"].as_str().unwrap().to_string());
+    }
+    receipts.sort();
+    receipts.dedup();
+    assert_eq!(receipts.len(), codes.len(), "one receipt number per case");
     app.finish().await;
 }
 

@@ -1,0 +1,708 @@
+//! Crash safety and backups, with the real `owso` binary:
+//!
+//! - `crash_safety`: writers register cases and take them through the workflow over the JSON
+//!   API while the server is killed with SIGKILL at random moments (20 times by default,
+//!   `OWSO_CRASH_KILLS`) and restarted. Then every acknowledged registration, action and
+//!   receipt must be there, with no duplicate codes or receipt numbers, timelines without gaps,
+//!   an intact audit chain and rollups equal to a recomputation.
+//! - `backup_under_load`: `owso backup` runs while writers write; `owso restore` of that file
+//!   into an empty database verifies, and everything acknowledged before the backup began is in it.
+//!
+//! - `secrets_stay_out_of_logs`: with debug logging on, passwords, session ids, API tokens and
+//!   PINs that went through the server never appear in its output.
+//!
+//! All run on SQLite and on PostgreSQL. `OWSO_CRASH_SEED` replays a run's random timings.
+
+#[path = "integration/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    path::{Path, PathBuf},
+    process::Stdio,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use serde_json::{json, Value};
+use support::{connect, owso_bin, Db, FreshDb};
+
+/// The workflow every writer drives its cases through, after registration.
+const SCRIPT: [(&str, &str); 8] = [
+    ("cashier.1201", "pay"),
+    ("chief.1201", "forward"),
+    ("tech.1201", "forward"),
+    ("chief.1201", "forward"),
+    ("director.1201", "forward"),
+    ("decision.1201", "approve"),
+    ("desk.1201", "tax_confirm"),
+    ("desk.1201", "deliver"),
+];
+const WRITERS: usize = 6;
+
+mod crash_safety {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::crash_safety(super::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::crash_safety(super::Db::Postgres).await
+    }
+}
+
+mod secrets_stay_out_of_logs {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::secrets_stay_out_of_logs(super::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::secrets_stay_out_of_logs(super::Db::Postgres).await
+    }
+}
+
+mod backup_under_load {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::backup_under_load(super::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::backup_under_load(super::Db::Postgres).await
+    }
+}
+
+/// What the server acknowledged: it answered success, so it must never be lost.
+#[derive(Default)]
+struct Ledger {
+    cases: Vec<String>,
+    /// (case code, version after the action)
+    actions: Vec<(String, i64)>,
+    receipts: Vec<String>,
+}
+
+/// A small xorshift generator: timings only, seeded from the clock unless replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn from_env() -> (Rng, u64) {
+        let seed = std::env::var("OWSO_CRASH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        (Rng(seed), seed)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Runs `owso` with the test database; panics with its output when it fails and `must_pass`.
+fn owso(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(owso_bin().as_path())
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("OWSO_DB_POOL", "4")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run owso")
+}
+
+fn owso_ok(url: &str, args: &[&str]) -> String {
+    let out = owso(url, args);
+    assert!(
+        out.status.success(),
+        "owso {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+struct Server {
+    child: tokio::process::Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(url: &str, log: &Path) -> Server {
+        Self::start_logging(url, log, "warn").await
+    }
+
+    async fn start_logging(url: &str, log: &Path, level: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        let child = tokio::process::Command::new(owso_bin().as_path())
+            .arg("serve")
+            .env("DATABASE_URL", url)
+            .env("OWSO_ADDR", format!("127.0.0.1:{port}"))
+            .env("OWSO_DB_POOL", "8")
+            .env("RUST_LOG", level)
+            .stdout(Stdio::from(log_file.try_clone().unwrap()))
+            .stderr(Stdio::from(log_file))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start owso serve");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
+                if res.status().is_success() {
+                    return Server { child, base };
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "owso serve did not come up; log:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+    }
+
+    /// SIGKILL: no shutdown handler runs, exactly like a power cut for the process.
+    async fn kill(mut self) {
+        self.child.start_kill().unwrap();
+        let _ = self.child.wait().await;
+    }
+}
+
+/// A fresh database with the demo catalogue and accounts, and a bearer token per account used.
+async fn prepare(kind: Db) -> (FreshDb, HashMap<String, String>, i64, i64) {
+    let fresh = FreshDb::new(kind).await;
+    owso_ok(&fresh.url, &["seed", "--demo", "--cases", "0"]);
+    let mut tokens = HashMap::new();
+    for (who, _) in SCRIPT {
+        if !tokens.contains_key(who) {
+            let token = owso_ok(&fresh.url, &["token", "create", "--username", who]);
+            tokens.insert(who.to_string(), token.trim().to_string());
+        }
+    }
+    let db = connect(&fresh.url).await;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT s.id AS id, s.fee_riel AS fee FROM services s \
+             WHERE s.fee_riel > 0 AND (SELECT COUNT(*) FROM workflow_steps w WHERE w.service_id = s.id) = 10 \
+             ORDER BY s.id LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .expect("a demo service with all ten stages");
+    let service_id: i32 = row.try_get("", "id").unwrap();
+    let fee: i64 = row.try_get("", "fee").unwrap();
+    db.close().await.unwrap();
+    (fresh, tokens, service_id as i64, fee)
+}
+
+use sea_orm::ConnectionTrait;
+
+/// One writer's case in progress: its code and the version the writer last saw acknowledged.
+#[derive(Clone)]
+struct InProgress {
+    code: String,
+    version: i64,
+    /// The last request's answer never came (the server died); ask before going on.
+    uncertain: bool,
+}
+
+struct Load {
+    base: String,
+    client: reqwest::Client,
+    tokens: Arc<HashMap<String, String>>,
+    service_id: i64,
+    fee: i64,
+    ledger: Arc<Mutex<Ledger>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Load {
+    /// Writes until the server stops answering or `stop` is set; answers the case in progress.
+    async fn write(self: Arc<Self>, mut current: Option<InProgress>) -> Option<InProgress> {
+        while !self.stop.load(Ordering::Relaxed) {
+            match current.take() {
+                None => match self.register().await {
+                    Ok(code) => {
+                        current = Some(InProgress {
+                            code,
+                            version: 1,
+                            uncertain: false,
+                        })
+                    }
+                    Err(()) => return None,
+                },
+                Some(mut case) => {
+                    if case.uncertain {
+                        match self.version_of(&case.code).await {
+                            Ok(v) => {
+                                case.version = v;
+                                case.uncertain = false;
+                            }
+                            Err(()) => return Some(case),
+                        }
+                    }
+                    let step = (case.version - 1) as usize;
+                    if step >= SCRIPT.len() {
+                        continue;
+                    }
+                    match self.act(&case.code, step, case.version).await {
+                        Ok(()) => {
+                            case.version += 1;
+                            current = Some(case);
+                        }
+                        Err(()) => {
+                            case.uncertain = true;
+                            return Some(case);
+                        }
+                    }
+                }
+            }
+        }
+        current
+    }
+
+    async fn register(&self) -> Result<String, ()> {
+        let res = self
+            .client
+            .post(format!("{}/api/v1/cases", self.base))
+            .bearer_auth(&self.tokens["desk.1201"])
+            .json(&json!({
+                "service_id": self.service_id, "quantity": 1, "applicant_kind": "person",
+                "name_km": "សុខ ដារ៉ា", "name_latin": "SOK DARA", "sex": "F",
+                "phone": "012 345 678", "village_code": "12010101"
+            }))
+            .send()
+            .await
+            .map_err(|_| ())?;
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.map_err(|_| ())?;
+        assert_eq!(status, 201, "registration: {body}");
+        let code = body["code"].as_str().unwrap().to_string();
+        self.ledger.lock().unwrap().cases.push(code.clone());
+        Ok(code)
+    }
+
+    async fn act(&self, code: &str, step: usize, version: i64) -> Result<(), ()> {
+        let (who, action) = SCRIPT[step];
+        let mut body = json!({ "action": action, "version": version });
+        match action {
+            "pay" => body["amount"] = json!(self.fee),
+            "deliver" => body["receiver"] = json!("SOK DARA"),
+            _ => {}
+        }
+        let res = self
+            .client
+            .post(format!("{}/api/v1/cases/{code}/actions", self.base))
+            .bearer_auth(&self.tokens[who])
+            .json(&body)
+            .send()
+            .await
+            .map_err(|_| ())?;
+        let status = res.status().as_u16();
+        let outcome: Value = res.json().await.map_err(|_| ())?;
+        assert_eq!(
+            status, 200,
+            "{who} {action} on {code} v{version}: {outcome}"
+        );
+        let mut ledger = self.ledger.lock().unwrap();
+        ledger.actions.push((code.to_string(), version + 1));
+        if action == "pay" {
+            ledger
+                .receipts
+                .push(outcome["receipt_number"].as_str().unwrap().to_string());
+        }
+        Ok(())
+    }
+
+    async fn version_of(&self, code: &str) -> Result<i64, ()> {
+        let res = self
+            .client
+            .get(format!("{}/api/v1/cases/{code}", self.base))
+            .bearer_auth(&self.tokens["desk.1201"])
+            .send()
+            .await
+            .map_err(|_| ())?;
+        let body: Value = res.json().await.map_err(|_| ())?;
+        body["version"].as_i64().ok_or(())
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+async fn crash_safety(kind: Db) {
+    let kills: usize = std::env::var("OWSO_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let (mut rng, seed) = Rng::from_env();
+    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let log = log_path(&fresh);
+    let tokens = Arc::new(tokens);
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let mut in_progress: Vec<Option<InProgress>> = vec![None; WRITERS];
+    for _ in 0..kills {
+        let server = Server::start(&fresh.url, &log).await;
+        let load = Arc::new(Load {
+            base: server.base.clone(),
+            client: client(),
+            tokens: tokens.clone(),
+            service_id,
+            fee,
+            ledger: ledger.clone(),
+            stop: Arc::new(AtomicBool::new(false)),
+        });
+        let writers: Vec<_> = in_progress
+            .drain(..)
+            .map(|current| tokio::spawn(load.clone().write(current)))
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100 + rng.below(700))).await;
+        server.kill().await;
+        for writer in writers {
+            in_progress.push(writer.await.unwrap());
+        }
+    }
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
+    let report = verify(&fresh.url, &ledger).await;
+    assert!(
+        ledger.cases.len() >= kills && ledger.actions.len() >= kills,
+        "too little load to prove anything: {} cases, {} actions",
+        ledger.cases.len(),
+        ledger.actions.len()
+    );
+    println!(
+        "crash safety ({kind:?}, seed {seed}): {kills} kills survived; acknowledged {} cases, {} actions, {} receipts; lost 0, duplicate codes 0, duplicate receipts 0; {report}",
+        ledger.cases.len(),
+        ledger.actions.len(),
+        ledger.receipts.len()
+    );
+    let _ = std::fs::remove_file(&log);
+    fresh.drop_now().await;
+}
+
+/// Checks the database against what was acknowledged, then the audit chain and the rollups.
+async fn verify(url: &str, ledger: &Ledger) -> String {
+    let db = connect(url).await;
+    let backend = db.get_database_backend();
+    let rows = |sql: &str| {
+        let db = &db;
+        let sql = sql.to_string();
+        async move {
+            db.query_all_raw(sea_orm::Statement::from_string(backend, sql))
+                .await
+                .unwrap()
+        }
+    };
+    let mut versions: HashMap<String, i64> = HashMap::new();
+    for row in rows("SELECT code, version FROM cases").await {
+        let code: String = row.try_get("", "code").unwrap();
+        let version: i32 = row.try_get("", "version").unwrap();
+        versions.insert(code, version as i64);
+    }
+    let mut timelines: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for row in rows(
+        "SELECT c.code AS code, e.seq AS seq FROM case_events e JOIN cases c ON c.id = e.case_id \
+         ORDER BY c.code, e.seq",
+    )
+    .await
+    {
+        let code: String = row.try_get("", "code").unwrap();
+        let seq: i32 = row.try_get("", "seq").unwrap();
+        timelines.entry(code).or_default().push(seq as i64);
+    }
+    let receipts: HashSet<String> = rows("SELECT receipt_number FROM payments")
+        .await
+        .iter()
+        .map(|r| r.try_get("", "receipt_number").unwrap())
+        .collect();
+
+    for code in &ledger.cases {
+        assert!(versions.contains_key(code), "acknowledged case {code} lost");
+    }
+    for (code, version) in &ledger.actions {
+        let kept = versions.get(code).copied().unwrap_or(0);
+        assert!(
+            kept >= *version,
+            "{code}: acknowledged v{version}, kept v{kept}"
+        );
+    }
+    for receipt in &ledger.receipts {
+        assert!(
+            receipts.contains(receipt),
+            "acknowledged receipt {receipt} lost"
+        );
+    }
+    for (code, version) in &versions {
+        let expected: Vec<i64> = (1..=*version).collect();
+        assert_eq!(
+            timelines.get(code),
+            Some(&expected),
+            "{code}: timeline gaps"
+        );
+    }
+    for (what, sql) in [
+        (
+            "case codes",
+            "SELECT code FROM cases GROUP BY code HAVING COUNT(*) > 1",
+        ),
+        (
+            "receipt numbers",
+            "SELECT receipt_number FROM payments GROUP BY receipt_number HAVING COUNT(*) > 1",
+        ),
+        (
+            "payments per case",
+            "SELECT case_id FROM payments WHERE cancelled_at IS NULL GROUP BY case_id HAVING COUNT(*) > 1",
+        ),
+    ] {
+        assert!(rows(sql).await.is_empty(), "duplicate {what}");
+    }
+    db.close().await.unwrap();
+    let audit = owso_ok(url, &["audit", "verify"]);
+    let rollups = owso_ok(url, &["stats", "check"]);
+    format!(
+        "{} cases in the database; {}; {}",
+        versions.len(),
+        audit.trim(),
+        rollups.trim()
+    )
+}
+
+fn log_path(fresh: &FreshDb) -> PathBuf {
+    let id = fresh
+        .url
+        .rsplit(['/', '-'])
+        .next()
+        .unwrap_or("x")
+        .trim_end_matches(".db")
+        .to_string();
+    std::env::temp_dir().join(format!("owso-crash-{id}.log"))
+}
+
+async fn backup_under_load(kind: Db) {
+    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let log = log_path(&fresh);
+    let server = Server::start(&fresh.url, &log).await;
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let load = Arc::new(Load {
+        base: server.base.clone(),
+        client: client(),
+        tokens: Arc::new(tokens),
+        service_id,
+        fee,
+        ledger: ledger.clone(),
+        stop: stop.clone(),
+    });
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|_| tokio::spawn(load.clone().write(None)))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before: Vec<String> = ledger.lock().unwrap().cases.clone();
+    let file =
+        std::env::temp_dir().join(format!("owso-backup-{}.bak", uuid::Uuid::new_v4().simple()));
+    let url = fresh.url.clone();
+    let file_arg = file.to_string_lossy().to_string();
+    let backup = tokio::task::spawn_blocking(move || owso(&url, &["backup", &file_arg]));
+    let backup = backup.await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    server.kill().await;
+    assert!(
+        backup.status.success(),
+        "owso backup: {}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    let written_after = ledger.lock().unwrap().cases.len() - before.len();
+    assert!(
+        !before.is_empty() && written_after > 0,
+        "the backup ran under load"
+    );
+
+    let target = FreshDb::new(kind).await;
+    let out = owso_ok(&target.url, &["restore", &file.to_string_lossy()]);
+    assert!(
+        out.contains("audit log intact") && out.contains("rollups match"),
+        "{out}"
+    );
+    let db = connect(&target.url).await;
+    let restored: HashSet<String> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT code FROM cases",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("", "code").unwrap())
+        .collect();
+    db.close().await.unwrap();
+    for code in &before {
+        assert!(
+            restored.contains(code),
+            "{code}, acknowledged before the backup, is missing"
+        );
+    }
+    println!(
+        "backup under load ({kind:?}): {} cases restored, {} acknowledged before the backup, {written_after} written during and after it; {}",
+        restored.len(),
+        before.len(),
+        out.trim()
+    );
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&log);
+    target.drop_now().await;
+    fresh.drop_now().await;
+}
+
+async fn secrets_stay_out_of_logs(kind: Db) {
+    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let log = log_path(&fresh);
+    let server = Server::start_logging(&fresh.url, &log, "debug").await;
+    let base = server.base.clone();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let password = "owso-demo-2026";
+    let wrong_password = "Wrong-Secret-Password-77";
+    let login = |password: &'static str| {
+        http.post(format!("{base}/api/auth/login"))
+            .header("accept", "text/html")
+            .form(&[("username", "desk.1201"), ("password", password)])
+            .send()
+    };
+    login(wrong_password).await.unwrap();
+    let signed_in = login(password).await.unwrap();
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let session_id = cookie.split_once('=').unwrap().1.to_string();
+    let inbox = http
+        .get(format!("{base}/staff/inbox"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inbox.status().as_u16(), 200);
+
+    let load = Load {
+        base: base.clone(),
+        client: client(),
+        tokens: Arc::new(tokens.clone()),
+        service_id,
+        fee,
+        ledger: Arc::new(Mutex::new(Ledger::default())),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let code = load.register().await.unwrap();
+    let case: Value = http
+        .get(format!("{base}/api/v1/cases/{code}"))
+        .bearer_auth(&tokens["desk.1201"])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pin = case["pin"].as_str().unwrap().to_string();
+    for url in [
+        format!("{base}/track/{code}?pin={pin}"),
+        format!("{base}/api/v1/track/{code}?pin={pin}"),
+    ] {
+        let res = http.get(url).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+    }
+    let filed: Value = http
+        .post(format!("{base}/api/complaints/file"))
+        .form(&[
+            ("category", app::types::complaints::COMPLAINT_CATEGORIES[0]),
+            ("office_code", "1201"),
+            ("body", "The counter was closed at 10 o'clock."),
+            ("phone", "012 345 678"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let complaint_pin = filed["pin"].as_str().expect("complaint filed").to_string();
+    let tracked = http
+        .post(format!("{base}/api/complaints/track"))
+        .form(&[
+            ("number", filed["number"].as_str().unwrap()),
+            ("pin", complaint_pin.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tracked.status().as_u16(), 200);
+    server.kill().await;
+
+    let output = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        output.contains("DEBUG") && output.lines().count() > 20,
+        "debug logging was on, so the log cannot be this short:\n{output}"
+    );
+    let mut secrets = vec![
+        ("password", password.to_string()),
+        ("wrong password", wrong_password.to_string()),
+        ("session id", session_id),
+    ];
+    secrets.extend(tokens.values().map(|token| ("API token", token.clone())));
+    for (what, secret) in secrets {
+        assert!(!output.contains(&secret), "the log holds a {what}");
+    }
+    for (what, pin) in [("case PIN", &pin), ("complaint PIN", &complaint_pin)] {
+        assert!(
+            !holds_number(&output, pin),
+            "the log holds the {what} {pin}"
+        );
+    }
+    let _ = std::fs::remove_file(&log);
+    fresh.drop_now().await;
+}
+
+/// Whether `text` holds `digits` as a number of its own (not inside a longer number, and not
+/// as the fraction of a timestamp's seconds).
+fn holds_number(text: &str, digits: &str) -> bool {
+    text.match_indices(digits).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + digits.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
