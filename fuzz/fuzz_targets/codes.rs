@@ -39,9 +39,21 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let found = answers(text);
-    assert_eq!(answers(&to_khmer_digits(text)), found, "Khmer digits: {text:?}");
-    assert_eq!(answers(&from_khmer_digits(text)), found, "ASCII digits: {text:?}");
-    assert_eq!(answers(&format!(" \t{text}\u{a0}\n")), found, "whitespace: {text:?}");
+    assert_eq!(
+        answers(&to_khmer_digits(text)),
+        found,
+        "Khmer digits: {text:?}"
+    );
+    assert_eq!(
+        answers(&from_khmer_digits(text)),
+        found,
+        "ASCII digits: {text:?}"
+    );
+    assert_eq!(
+        answers(&format!(" \t{text}\u{a0}\n")),
+        found,
+        "whitespace: {text:?}"
+    );
 
     let (code, pin, province, district) = found;
     if let Ok(code) = code {
@@ -49,10 +61,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(all_digits(c, 10), "{c:?}");
         assert_eq!(c, digits_of(text));
         assert!(ProvinceCode::parse(&c[..2]).is_ok(), "{c:?}");
-        assert!((1..=RegistrationCode::MAX_SEQUENCE).contains(&code.sequence()), "{c:?}");
+        assert!(
+            (1..=RegistrationCode::MAX_SEQUENCE).contains(&code.sequence()),
+            "{c:?}"
+        );
         assert_eq!(code.province().as_str(), &c[..2]);
         assert_eq!(RegistrationCode::parse(c).as_ref(), Ok(&code));
-        assert_eq!(RegistrationCode::parse(&to_khmer_digits(c)).as_ref(), Ok(&code));
+        assert_eq!(
+            RegistrationCode::parse(&to_khmer_digits(c)).as_ref(),
+            Ok(&code)
+        );
     }
     if let Ok(pin) = pin {
         assert!(all_digits(&pin, 6), "{pin:?}");
@@ -60,13 +78,19 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(province) = province {
         let p = province.as_str();
-        assert!(all_digits(p, 2) && (1..=25).contains(&p.parse::<u8>().unwrap()), "{p:?}");
+        assert!(
+            all_digits(p, 2) && (1..=25).contains(&p.parse::<u8>().unwrap()),
+            "{p:?}"
+        );
         assert_eq!(ProvinceCode::parse(p).as_ref(), Ok(&province));
     }
     if let Ok(district) = district {
         let d = district.as_str();
         assert!(all_digits(d, 4) && &d[2..] != "00", "{d:?}");
-        assert!(ProvinceCode::parse(district.province().as_str()).is_ok(), "{d:?}");
+        assert!(
+            ProvinceCode::parse(district.province().as_str()).is_ok(),
+            "{d:?}"
+        );
         assert_eq!(DistrictCode::parse(d).as_ref(), Ok(&district));
     }
 });

@@ -17,7 +17,10 @@ fuzz_target!(|input: (String, u16, u8, Vec<u8>, u16, Vec<u8>)| {
         assert!((FIRST_REPORT_YEAR..=LAST_REPORT_YEAR).contains(&period.year));
         let (first, last) = (period.first_day(), period.last_day());
         let (from, to) = period.part.months();
-        assert_eq!((first.year(), first.month(), first.day()), (period.year, from, 1));
+        assert_eq!(
+            (first.year(), first.month(), first.day()),
+            (period.year, from, 1)
+        );
         assert_eq!((last.year(), last.month()), (period.year, to));
         assert_eq!(last.succ_opt().unwrap().day(), 1);
         assert_eq!(Period::parse(&period.id()), Some(period));
@@ -54,5 +57,8 @@ fuzz_target!(|input: (String, u16, u8, Vec<u8>, u16, Vec<u8>)| {
     let split = split_time_standard(total, &stages);
     assert_eq!(split.len(), stages.len());
     let sum: u32 = split.iter().sum();
-    assert!(sum == total || sum == 0, "{total} over {stages:?}: {split:?}");
+    assert!(
+        sum == total || sum == 0,
+        "{total} over {stages:?}: {split:?}"
+    );
 });
