@@ -91,7 +91,7 @@ build_release() {
 
 ensure_cargo_deny() {
   if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
-    step "installing cargo-deny $CARGO_DENY_VERSION (about 5 minutes on 2 cores)"
+    step "installing cargo-deny $CARGO_DENY_VERSION (several minutes on 2 cores)"
     cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }
