@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/.ci/lib.sh"
 
 ensure_rust_tools
+ensure_cargo_deny
 ensure_npm_packages
 ensure_chromium
 ensure_postgres
@@ -14,6 +15,8 @@ step "clippy (server build: ssr)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (browser build: hydrate)"
 cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+step "cargo deny (advisories, licenses, bans, sources)"
+cargo_deny_check
 
 build_release
 

@@ -11,6 +11,7 @@ BIN="$CARGO_TARGET_DIR/release/owso"
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
+CARGO_DENY_VERSION=0.20.2
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -86,4 +87,46 @@ ensure_postgres() {
 build_release() {
   step "building the release (server and hydrate bundle)"
   cargo leptos build --release
+}
+
+ensure_cargo_deny() {
+  if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+    step "installing cargo-deny $CARGO_DENY_VERSION (several minutes on 2 cores)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+}
+
+# Runs cargo-deny with deny.toml. The RustSec advisory database is a git repository that
+# cargo-deny clones from GitHub into deny.toml's db-path; where GitHub cannot be reached, the
+# last clone in that folder is used, and OWSO_ADVISORY_DB may name a local copy of the database
+# (any git clone of it, bare or not) to install there first. cargo-deny reads the database's
+# date from git, so a copy must be a git repository. With no database at all, the advisories are
+# NOT checked, and the step says so; licenses, bans and sources are checked all the same.
+cargo_deny_check() {
+  # cargo-deny 0.20 keeps the RustSec database in <db-path>/advisory-db-<hash of its URL>.
+  local db="$HOME/.cache/owso-advisory-dbs/advisory-db-3157b0e258782691"
+  if [ -n "${OWSO_ADVISORY_DB:-}" ]; then
+    local want
+    want="$(git -C "$OWSO_ADVISORY_DB" rev-parse HEAD)"
+    if [ "$(git -C "$db" rev-parse HEAD 2>/dev/null)" != "$want" ]; then
+      echo "installing the advisory database from $OWSO_ADVISORY_DB ($want)"
+      rm -rf "$db"
+      mkdir -p "$(dirname "$db")"
+      git clone --quiet --no-hardlinks "$OWSO_ADVISORY_DB" "$db"
+      # cargo-deny updates the clone from its origin: the real database, not the local copy.
+      git -C "$db" remote set-url origin https://github.com/RustSec/advisory-db
+    fi
+  fi
+  if timeout 300 cargo deny --log-level error fetch db 2>/dev/null; then
+    echo "advisory database: fetched from RustSec"
+  elif git -C "$db" rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
+    echo "advisory database: could not be fetched; using the local copy of" \
+      "$(git -C "$db" log -1 --format=%cs) ($(git -C "$db" rev-parse --short HEAD))"
+  else
+    echo "WARNING: no advisory database (GitHub unreachable, no local copy, OWSO_ADVISORY_DB unset):" \
+      "advisories are NOT checked; licenses, bans and sources are."
+    cargo deny --offline --locked check --hide-inclusion-graph licenses bans sources
+    return
+  fi
+  cargo deny --offline --locked check --hide-inclusion-graph
 }

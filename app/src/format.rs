@@ -60,7 +60,10 @@ pub fn localize_digits(text: &str, locale: Locale) -> String {
 
 /// A mean kept in tenths, as "4.3" or "៤.៣".
 pub fn format_tenths(value: i64, locale: Locale) -> String {
-    localize_digits(&format!("{}.{}", value / 10, value % 10), locale)
+    // The sign goes in front once: `-5` is "-0.5", never "0.-5".
+    let sign = if value < 0 { "-" } else { "" };
+    let tenths = value.unsigned_abs();
+    localize_digits(&format!("{sign}{}.{}", tenths / 10, tenths % 10), locale)
 }
 
 /// A whole percentage, as "87%" or "៨៧%".
@@ -108,6 +111,7 @@ mod tests {
     fn tenths_and_percents() {
         assert_eq!(format_tenths(43, Locale::En), "4.3");
         assert_eq!(format_tenths(40, Locale::Km), "៤.០");
+        assert_eq!(format_tenths(-5, Locale::En), "-0.5");
         assert_eq!(format_percent(87, Locale::Km), "៨៧%");
         assert_eq!(localize_digits("2026-Q3", Locale::Km), "២០២៦-Q៣");
     }
@@ -129,6 +133,86 @@ mod tests {
                 from_khmer_digits(&to_khmer_digits(&n.to_string())),
                 n.to_string()
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ascii_or_khmer_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(
+                prop_oneof![
+                    proptest::char::range('0', '9'),
+                    proptest::char::range('០', '៩'),
+                    any::<char>(),
+                ],
+                0..24,
+            )
+            .prop_map(String::from_iter),
+        ]
+    }
+
+    fn is_khmer_digit(c: char) -> bool {
+        KHMER_DIGITS.contains(&c)
+    }
+
+    proptest! {
+        #[test]
+        fn digit_conversions_are_idempotent_inverses(text in ascii_or_khmer_text()) {
+            let ascii = from_khmer_digits(&text);
+            let khmer = to_khmer_digits(&text);
+            prop_assert_eq!(from_khmer_digits(&ascii), ascii.clone());
+            prop_assert_eq!(to_khmer_digits(&khmer), khmer.clone());
+            prop_assert_eq!(ascii.chars().count(), text.chars().count());
+            prop_assert_eq!(khmer.chars().count(), text.chars().count());
+            prop_assert!(!ascii.chars().any(is_khmer_digit));
+            prop_assert!(!khmer.chars().any(|c| c.is_ascii_digit()));
+            // Each direction undoes the other on text that has only the other kind of digit.
+            prop_assert_eq!(to_khmer_digits(&ascii), to_khmer_digits(&text));
+            prop_assert_eq!(from_khmer_digits(&khmer), ascii.clone());
+            if !text.chars().any(is_khmer_digit) {
+                prop_assert_eq!(from_khmer_digits(&khmer), text.clone());
+            }
+            if !text.chars().any(|c| c.is_ascii_digit()) {
+                prop_assert_eq!(to_khmer_digits(&ascii), text.clone());
+            }
+        }
+
+        #[test]
+        fn thousands_are_grouped_in_threes(value in any::<i64>()) {
+            let grouped = group_thousands(value);
+            prop_assert_eq!(grouped.replace(',', ""), value.to_string());
+            let groups: Vec<&str> = grouped.trim_start_matches('-').split(',').collect();
+            prop_assert!((1..=3).contains(&groups[0].len()), "{}", grouped);
+            prop_assert!(groups[1..].iter().all(|g| g.len() == 3), "{}", grouped);
+            prop_assert_eq!(format_number(value, Locale::En), grouped.clone());
+            prop_assert_eq!(format_number(value, Locale::Km), to_khmer_digits(&grouped));
+            prop_assert_eq!(from_khmer_digits(&format_riel(value, Locale::Km)), format!("{grouped} ៛"));
+        }
+
+        #[test]
+        fn tenths_read_back_as_the_value(value in any::<i64>()) {
+            let text = format_tenths(value, Locale::En);
+            let (whole, tenth) = text.split_once('.').unwrap();
+            prop_assert_eq!(tenth.len(), 1, "{}", text);
+            prop_assert!(tenth.chars().all(|c| c.is_ascii_digit()), "{}", text);
+            prop_assert_eq!(format!("{whole}{tenth}").parse::<i128>(), Ok(i128::from(value)), "{}", text);
+            prop_assert_eq!(format_tenths(value, Locale::Km), to_khmer_digits(&text));
+        }
+
+        #[test]
+        // From 1000-01-01 to about 9200: four-digit years, as on every page.
+        fn dates_read_back_in_both_locales(days in 0i64..3_000_000) {
+            let date = chrono::NaiveDate::from_ymd_opt(1000, 1, 1).unwrap() + chrono::Days::new(days as u64);
+            for locale in [Locale::En, Locale::Km] {
+                let text = from_khmer_digits(&format_date(date, locale));
+                prop_assert_eq!(chrono::NaiveDate::parse_from_str(&text, "%d/%m/%Y"), Ok(date), "{}", text);
+            }
         }
     }
 }

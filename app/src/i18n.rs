@@ -79,10 +79,19 @@ fn accept_language_locale(header: &str) -> Option<Locale> {
     for part in header.split(',') {
         let mut pieces = part.trim().split(';');
         let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        // A weight is from 0 to 1 (RFC 9110 §12.4.2); a malformed one (NaN, 2, abc) counts as
+        // absent, and 0 means "not acceptable".
         let quality = pieces
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .and_then(|q| q.parse::<f32>().ok())
+            .find_map(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="))
+            })
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| (0.0..=1.0).contains(q))
             .unwrap_or(1.0);
+        if quality <= 0.0 {
+            continue;
+        }
         let primary = tag.split('-').next().unwrap_or("");
         if let Some(locale) = Locale::from_code(primary) {
             if best.is_none_or(|(q, _)| quality > q) {
@@ -130,6 +139,9 @@ mod tests {
         assert_eq!(negotiate(None, Some("fr, km;q=0.8, en;q=0.5")), Locale::Km);
         assert_eq!(negotiate(None, Some("fr")), Locale::Km);
         assert_eq!(negotiate(Some("owso_lang=xx"), None), Locale::Km);
+        assert_eq!(negotiate(None, Some("en;q=0, fr")), Locale::Km);
+        assert_eq!(negotiate(None, Some("km;q=NaN, en;q=0.5")), Locale::Km);
+        assert_eq!(negotiate(None, Some("en;q=0.5, km;q=NaN")), Locale::Km);
     }
 
     #[test]
@@ -177,6 +189,73 @@ mod tests {
                 KM.get(&k).is_some() && EN.get(&k).is_some(),
                 "{k} is not translated"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A q-value as browsers send it (0 to 1, up to three decimals), in (0, 1) exclusive.
+    fn weight() -> impl Strategy<Value = (u32, String)> {
+        (1u32..1000).prop_map(|m| (m, format!("0.{m:03}")))
+    }
+
+    /// Anything after `q=` in a hand-written or hostile header.
+    fn any_weight() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[^,;]{0,8}",
+            proptest::sample::select(vec![
+                "NaN", "nan", "inf", "-inf", "-1", "2", "1e9", "0", "0.000", ""
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn negotiation_never_panics(cookie in proptest::option::of(any::<String>()), accept in proptest::option::of(any::<String>())) {
+            let _ = negotiate(cookie.as_deref(), accept.as_deref());
+        }
+
+        #[test]
+        fn the_cookie_wins(
+            en in any::<bool>(),
+            accept in proptest::option::of(any::<String>()),
+            other in "[a-z_]{1,8}=[a-z0-9]{0,8}",
+        ) {
+            let locale = if en { Locale::En } else { Locale::Km };
+            let cookie = format!("{other}; {LANG_COOKIE}={}", locale.code());
+            prop_assert_eq!(negotiate(Some(&cookie), accept.as_deref()), locale);
+        }
+
+        #[test]
+        fn the_higher_weight_wins_in_any_order((km, km_q) in weight(), (en, en_q) in weight()) {
+            prop_assume!(km != en);
+            let expected = if km > en { Locale::Km } else { Locale::En };
+            let a = format!("km;q={km_q}, en;q={en_q}");
+            let b = format!("en-US;q={en_q},fr,km-KH;q={km_q}");
+            prop_assert_eq!(negotiate(None, Some(&a)), expected);
+            prop_assert_eq!(negotiate(None, Some(&b)), expected);
+        }
+
+        #[test]
+        fn a_malformed_weight_does_not_depend_on_order(odd in any_weight(), (en, en_q) in weight()) {
+            // Only a weight equal to English's makes the order matter (the first one wins a tie).
+            prop_assume!(odd.trim().parse::<f32>().ok() != Some(en as f32 / 1000.0));
+            let a = negotiate(None, Some(&format!("km;q={odd}, en;q={en_q}")));
+            let b = negotiate(None, Some(&format!("en;q={en_q}, km;q={odd}")));
+            prop_assert_eq!(a, b, "q={}", odd);
+        }
+
+        #[test]
+        fn a_zero_weight_is_not_acceptable(zero in "0(\\.0{0,3})?", other in proptest::sample::select(vec!["fr", "en;q=0.1", "km;q=0.1"])) {
+            prop_assert_eq!(negotiate(None, Some(&format!("en;q={zero}"))), Locale::Km);
+            prop_assert_eq!(negotiate(None, Some(&format!("km;q={zero}, en;q=0.001"))), Locale::En);
+            let expected = if other.starts_with("en") { Locale::En } else { Locale::Km };
+            prop_assert_eq!(negotiate(None, Some(&format!("en;q={zero}, {other}"))), expected);
         }
     }
 }

@@ -862,3 +862,34 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::format::to_khmer_digits;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn number_fields_are_in_range_and_read_khmer_digits(
+            text in prop_oneof![any::<String>(), "[ 0-9០-៩+-]{0,24}"],
+            low in -5i64..5,
+            span in 0i64..1000,
+        ) {
+            let range = low..=low + span;
+            let mut errors = Vec::new();
+            let n = number_field(&mut errors, "n", &text, range.clone());
+            let mut khmer_errors = Vec::new();
+            let k = number_field(&mut khmer_errors, "n", &to_khmer_digits(&text), range.clone());
+            prop_assert_eq!((n, &errors), (k, &khmer_errors));
+            prop_assert!(errors.len() <= 1);
+            if errors.is_empty() {
+                prop_assert!(range.contains(&n));
+                let (shown, typed) = (n.to_string(), from_khmer_digits(text.trim()));
+                prop_assert_eq!(shown.trim_start_matches('0'), typed.trim_start_matches('0'));
+            } else {
+                prop_assert_eq!(n, 0);
+            }
+        }
+    }
+}

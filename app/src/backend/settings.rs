@@ -44,7 +44,9 @@ impl RateLimit {
             .filter(|n| *n >= 1)
             .ok_or_else(bad)?;
         let window = window.trim();
-        let (number, unit) = window.split_at(window.len().saturating_sub(1));
+        // The unit is the last character, which need not be one byte long (`10ម`).
+        let unit_at = window.char_indices().last().map_or(0, |(i, _)| i);
+        let (number, unit) = window.split_at(unit_at);
         let scale = match unit {
             "s" => 1,
             "m" => 60,
@@ -54,9 +56,9 @@ impl RateLimit {
         let window_secs = number
             .parse::<u64>()
             .ok()
-            .filter(|n| (1..=24 * 3600).contains(&(n * scale)))
-            .ok_or_else(bad)?
-            * scale;
+            .and_then(|n| n.checked_mul(scale))
+            .filter(|secs| (1..=24 * 3600).contains(secs))
+            .ok_or_else(bad)?;
         Ok(RateLimit { max, window_secs })
     }
 }
@@ -180,12 +182,61 @@ mod tests {
         );
         assert_eq!(RateLimit::parse("100/1h").unwrap().window_secs, 3600);
         for bad in [
-            "", "20", "0/10m", "20/10", "20/m", "x/10m", "20/10d", "20/-1m", "20/25h",
+            "",
+            "20",
+            "0/10m",
+            "20/10",
+            "20/m",
+            "x/10m",
+            "20/10d",
+            "20/-1m",
+            "20/25h",
+            // A unit of more than one byte, and a window whose seconds overflow, once panicked.
+            "20/10ម",
+            "1/18446744073709551615h",
         ] {
             assert!(RateLimit::parse(bad).is_err(), "{bad}");
         }
         assert!(with(&[("OWSO_TRACK_RATE_LIMIT", "lots")])
             .unwrap_err()
             .contains("OWSO_TRACK_RATE_LIMIT"));
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn rate_limits_never_panic_and_stay_in_range(
+            text in prop_oneof![
+                any::<String>(),
+                ("[0-9 ]{0,6}", "[0-9 ]{0,22}", any::<char>())
+                    .prop_map(|(count, number, unit)| format!("{count}/{number}{unit}")),
+                ("[1-9][0-9]{0,3}", "[0-9]{1,22}", proptest::sample::select(vec!['s', 'm', 'h']))
+                    .prop_map(|(count, number, unit)| format!("{count}/{number}{unit}")),
+            ],
+        ) {
+            if let Ok(limit) = RateLimit::parse(&text) {
+                prop_assert!(limit.max >= 1);
+                prop_assert!((1..=24 * 3600).contains(&limit.window_secs), "{:?}", limit);
+            }
+        }
+
+        #[test]
+        fn rate_limits_round_trip(
+            max in 1u32..=100_000,
+            (number, unit, scale) in prop_oneof![
+                (1u64..=86_400).prop_map(|n| (n, 's', 1)),
+                (1u64..=1_440).prop_map(|n| (n, 'm', 60)),
+                (1u64..=24).prop_map(|n| (n, 'h', 3600)),
+            ],
+            pad in "[ \t]{0,2}",
+        ) {
+            let text = format!("{pad}{max}{pad}/{pad}{number}{unit}{pad}");
+            prop_assert_eq!(RateLimit::parse(&text), Ok(RateLimit { max, window_secs: number * scale }));
+        }
     }
 }

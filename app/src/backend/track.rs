@@ -313,3 +313,64 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::format::to_khmer_digits;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[ 0-9០-៩+-]{0,12}",
+            "[0-9]{10}",
+            "[0-9]{6}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn credentials_are_the_parsed_code_and_pin(code in text(), pin in text()) {
+            let both = parse_credentials(&code, &pin);
+            prop_assert_eq!(&parse_credentials(&to_khmer_digits(&code), &to_khmer_digits(&pin)), &both);
+            match both {
+                Ok((c, p)) => {
+                    prop_assert_eq!(Ok(c), RegistrationCode::parse(&code));
+                    prop_assert_eq!(Ok(p.as_str().to_string()), Pin::parse(&pin).map(|p| p.as_str().to_string()));
+                }
+                Err(AppError::Validation(fields)) => {
+                    let expected: Vec<&str> = [
+                        RegistrationCode::parse(&code).err().map(|_| "code"),
+                        Pin::parse(&pin).err().map(|_| "pin"),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    let got: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+                    prop_assert_eq!(got, expected);
+                }
+                Err(other) => prop_assert!(false, "{:?}", other),
+            }
+        }
+
+        #[test]
+        fn feedback_keeps_a_rating_from_one_to_five(
+            rating in prop_oneof![text(), (-10i32..20).prop_map(|r| r.to_string())],
+            comment in proptest::option::of(prop_oneof![any::<String>(), "[a-z \n]{0,1100}"]),
+        ) {
+            let parsed = parse_feedback(&rating, comment.as_deref());
+            prop_assert_eq!(&parse_feedback(&to_khmer_digits(&rating), comment.as_deref()), &parsed);
+            if let Ok((r, kept)) = parsed {
+                prop_assert!((1..=5).contains(&r));
+                if let Some(c) = &kept {
+                    prop_assert_eq!(Some(c.as_str()), comment.as_deref().map(str::trim));
+                    prop_assert!(!c.is_empty() && c.chars().count() <= MAX_FEEDBACK_CHARS);
+                    prop_assert!(!c.chars().any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t')));
+                } else {
+                    prop_assert!(comment.as_deref().is_none_or(|c| c.trim().is_empty()));
+                }
+            }
+        }
+    }
+}

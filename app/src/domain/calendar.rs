@@ -137,3 +137,88 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::domain::Stage;
+    use proptest::prelude::*;
+
+    fn day(offset: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + Days::new(offset)
+    }
+
+    /// A start date in 2000–2099 and holidays clustered in the three months after it, so that
+    /// holidays, weekends and long runs of both actually meet the arithmetic.
+    fn calendar() -> impl Strategy<Value = (NaiveDate, Holidays)> {
+        (0u64..36_500, proptest::collection::vec(0u64..90, 0..40)).prop_map(|(start, offsets)| {
+            (
+                day(start),
+                Holidays::new(offsets.into_iter().map(|o| day(start + o))),
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn adding_working_days_lands_on_a_working_day((start, holidays) in calendar(), days in 0u32..60) {
+            let end = holidays.add_working_days(start, days);
+            prop_assert!(holidays.is_working_day(end));
+            prop_assert!(end >= start);
+            let extra = i64::from(!holidays.is_working_day(start));
+            prop_assert_eq!(holidays.working_days_between(start, end), i64::from(days) + extra);
+            prop_assert!(holidays.add_working_days(start, days + 1) > end);
+            if days == 0 && holidays.is_working_day(start) {
+                prop_assert_eq!(end, start);
+            }
+        }
+
+        #[test]
+        fn working_days_between_is_antisymmetric_and_additive(
+            (start, holidays) in calendar(),
+            a in 0u64..120,
+            b in 0u64..120,
+        ) {
+            let (x, y) = (start + Days::new(a), start + Days::new(b));
+            let xy = holidays.working_days_between(x, y);
+            prop_assert_eq!(holidays.working_days_between(y, x), -xy);
+            prop_assert_eq!(holidays.working_days_between(x, x), 0);
+            prop_assert_eq!(
+                holidays.working_days_between(start, x) + xy,
+                holidays.working_days_between(start, y)
+            );
+            prop_assert!(xy.abs() <= (y - x).num_days().abs());
+        }
+
+        #[test]
+        fn time_standard_splits_add_up(
+            total in 0u32..=365,
+            stages in proptest::collection::vec(proptest::sample::select(Stage::ALL.to_vec()), 0..12),
+        ) {
+            let split = split_time_standard(total, &stages);
+            prop_assert_eq!(split.len(), stages.len());
+            let weight = |s: Stage| match s {
+                Stage::ChiefCheck | Stage::ChiefOpinion | Stage::DirectorOpinion => 1,
+                Stage::Decision => 2,
+                Stage::TechnicalReview | Stage::TaxBranch => 4,
+                _ => 0,
+            };
+            let sum: u32 = stages.iter().map(|s| weight(*s)).sum();
+            if sum == 0 {
+                prop_assert!(split.iter().all(|d| *d == 0));
+            } else {
+                prop_assert_eq!(split.iter().sum::<u32>(), total);
+            }
+            for (stage, share) in stages.iter().zip(&split) {
+                let w = weight(*stage);
+                if w == 0 {
+                    prop_assert_eq!(*share, 0, "{:?}", stage);
+                } else {
+                    // Each share is its exact part rounded down, or one more.
+                    let floor = total * w / sum;
+                    prop_assert!(*share == floor || *share == floor + 1, "{:?} {} {:?}", stage, share, split);
+                }
+            }
+        }
+    }
+}

@@ -121,3 +121,75 @@ mod tests {
         assert!(check_new_password(&"កខគឃ".repeat(16), "u").is_ok());
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Flips the case of the letters where `flips` says so.
+    fn mixed_case(text: &str, flips: &[bool]) -> String {
+        text.chars()
+            .zip(flips.iter().cycle())
+            .map(|(c, flip)| if *flip { c.to_ascii_uppercase() } else { c })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_passwords_follow_the_rules(
+            password in prop_oneof![any::<String>(), "\\PC{0,140}", "[a-z0-9]{0,12}"],
+            username in prop_oneof![Just(String::new()), "[a-z]{1,8}\\.[0-9]{4}", any::<String>()],
+        ) {
+            let chars = password.chars().count();
+            match check_new_password(&password, &username) {
+                Ok(()) => {
+                    prop_assert!((MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars));
+                    let lower = password.to_lowercase();
+                    prop_assert!(!COMMON.contains(&lower.as_str()));
+                    prop_assert!(username.is_empty() || !lower.contains(&username.to_lowercase()));
+                    prop_assert!(password.chars().any(|c| !password.starts_with(c)));
+                }
+                Err(key) => {
+                    let expected = if chars < MIN_PASSWORD_CHARS {
+                        "err_password_short"
+                    } else if chars > MAX_PASSWORD_CHARS {
+                        "err_too_long"
+                    } else {
+                        "err_password_common"
+                    };
+                    prop_assert_eq!(key, expected);
+                }
+            }
+        }
+
+        #[test]
+        fn common_passwords_are_refused_in_any_case(
+            common in proptest::sample::select(COMMON.to_vec()),
+            flips in proptest::collection::vec(any::<bool>(), 1..16),
+        ) {
+            let typed = mixed_case(common, &flips);
+            prop_assert_eq!(check_new_password(&typed, "u"), Err("err_password_common"), "{}", typed);
+        }
+
+        #[test]
+        fn a_password_containing_the_username_is_refused(
+            username in "[a-z]{1,8}\\.[0-9]{4}",
+            before in "[a-zA-Z0-9 ]{0,20}",
+            after in "[a-zA-Z0-9 ]{0,20}",
+            flips in proptest::collection::vec(any::<bool>(), 1..16),
+        ) {
+            let password = format!("{before}{}{after}", mixed_case(&username, &flips));
+            prop_assume!(password.chars().count() >= MIN_PASSWORD_CHARS);
+            prop_assert_eq!(check_new_password(&password, &username), Err("err_password_common"));
+        }
+
+        #[test]
+        fn passphrases_in_any_script_are_accepted(
+            phrase in prop_oneof!["[a-z]{4,8}( [a-z]{4,8}){2,5}", "[\u{1780}-\u{17b3}]{8,64}"],
+        ) {
+            prop_assume!(phrase.chars().any(|c| !phrase.starts_with(c)));
+            prop_assert_eq!(check_new_password(&phrase, "desk.1201"), Ok(()));
+        }
+    }
+}

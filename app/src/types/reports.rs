@@ -40,10 +40,14 @@ impl PeriodPart {
         }
     }
 
+    /// `Q3` or `S1`, the letter in either case; one digit, so never `Q03` or `Q+3`.
     pub fn parse(text: &str) -> Option<PeriodPart> {
         let text = text.trim().to_ascii_uppercase();
         let (kind, n) = text.split_at_checked(1)?;
-        let n: u32 = n.parse().ok()?;
+        if n.len() != 1 {
+            return None;
+        }
+        let n = n.chars().next()?.to_digit(10)?;
         match kind {
             "Q" if (1..=4).contains(&n) => Some(PeriodPart::Quarter(n)),
             "S" if (1..=2).contains(&n) => Some(PeriodPart::Semester(n)),
@@ -71,10 +75,14 @@ impl Period {
         if !(FIRST_REPORT_YEAR..=LAST_REPORT_YEAR).contains(&year) {
             return None;
         }
-        Some(Period {
+        let period = Period {
             year,
             part: PeriodPart::parse(part)?,
-        })
+        };
+        // Nothing between the parts either: `2026- Q3` is not the period's address.
+        text.trim()
+            .eq_ignore_ascii_case(&period.id())
+            .then_some(period)
     }
 
     /// The canonical form used in addresses and file names.
@@ -321,6 +329,9 @@ mod tests {
             "2026-Q1x",
             "២០២៦-Q1",
             "2026--Q1",
+            "2026-Q+3",
+            "2026-Q03",
+            "2026- Q3",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
@@ -348,5 +359,76 @@ mod tests {
             ..silent.clone()
         }
         .is_silent());
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    fn period() -> impl Strategy<Value = Period> {
+        (
+            FIRST_REPORT_YEAR..=LAST_REPORT_YEAR,
+            proptest::sample::select(PeriodPart::ALL.to_vec()),
+        )
+            .prop_map(|(year, part)| Period { year, part })
+    }
+
+    /// Arbitrary text, and text shaped like a period with the usual typing mistakes.
+    fn typed() -> impl Strategy<Value = String> {
+        let junk =
+            || proptest::sample::select(vec!["", "", "", " ", "+", "0", "00", "+0", "-", "x"]);
+        prop_oneof![
+            1 => any::<String>(),
+            4 => (
+                1990..2110,
+                junk(),
+                junk(),
+                "[qQsSxX]",
+                junk(),
+                0..10,
+                junk()
+            )
+                .prop_map(|(year, a, b, letter, c, n, d)| format!(
+                    "{year}{a}-{b}{letter}{c}{n}{d}"
+                )),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn periods_round_trip(period in period(), lower in any::<bool>(), pad in "[ \t\n]{0,2}") {
+            let id = period.id();
+            let typed = if lower { id.to_ascii_lowercase() } else { id.clone() };
+            prop_assert_eq!(Period::parse(&format!("{pad}{typed}{pad}")), Some(period));
+            prop_assert_eq!(PeriodPart::parse(&period.part.id()), Some(period.part));
+        }
+
+        #[test]
+        fn only_the_canonical_form_is_accepted(text in typed()) {
+            if let Some(period) = Period::parse(&text) {
+                prop_assert_eq!(text.trim().to_ascii_uppercase(), period.id());
+                prop_assert!((FIRST_REPORT_YEAR..=LAST_REPORT_YEAR).contains(&period.year));
+                prop_assert!(PeriodPart::ALL.contains(&period.part));
+            }
+        }
+
+        #[test]
+        fn a_period_spans_its_whole_months(period in period()) {
+            let (first, last) = (period.first_day(), period.last_day());
+            let (from, to) = period.part.months();
+            prop_assert!(first < last);
+            prop_assert_eq!((first.year(), first.month(), first.day()), (period.year, from, 1));
+            prop_assert_eq!((last.year(), last.month()), (period.year, to));
+            prop_assert_eq!(last.succ_opt().unwrap().day(), 1);
+            let days = (last - first).num_days() + 1;
+            let expected = match period.part {
+                PeriodPart::Quarter(_) => 89..=92,
+                PeriodPart::Semester(_) => 181..=184,
+            };
+            prop_assert!(expected.contains(&days), "{} days", days);
+        }
     }
 }

@@ -247,3 +247,57 @@ mod tests {
         assert_eq!(year.scope(), NATIONAL);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::format::to_khmer_digits;
+    use proptest::prelude::*;
+
+    fn typed() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(prop_oneof![any::<String>(), "[ 0-9០-៩+-]{0,12}"])
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_are_in_range_and_read_khmer_digits(raw in typed()) {
+            let mut errors = Vec::new();
+            let month = number(&raw, "month", 1u32..=12, &mut errors);
+            let mut khmer_errors = Vec::new();
+            let khmer = raw.as_deref().map(to_khmer_digits);
+            prop_assert_eq!(number(&khmer, "month", 1u32..=12, &mut khmer_errors), month);
+            prop_assert_eq!(&khmer_errors, &errors);
+            let blank = raw.as_deref().is_none_or(|r| r.trim().is_empty());
+            match month {
+                Some(m) => prop_assert!((1..=12).contains(&m) && errors.is_empty()),
+                None => prop_assert_eq!(errors.len(), usize::from(!blank)),
+            }
+        }
+
+        #[test]
+        fn a_selection_spans_whole_months(
+            year in FIRST_YEAR..=2100,
+            quarter in proptest::option::of(1u32..=4),
+            month in proptest::option::of(1u32..=12),
+        ) {
+            let f = Filter {
+                year,
+                quarter,
+                month,
+                province: None,
+                office: None,
+                sector: None,
+                today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            };
+            let (from, to) = f.months();
+            prop_assert!(from <= to);
+            let (first, last) = (f.first_day(), f.last_day());
+            prop_assert_eq!((first.year(), first.month(), first.day()), (year, from, 1));
+            prop_assert_eq!((last.year(), last.month()), (year, to));
+            prop_assert_eq!(last.succ_opt().unwrap().day(), 1);
+            if let Some(m) = month {
+                prop_assert_eq!((from, to), (m, m));
+            }
+        }
+    }
+}
