@@ -20,8 +20,10 @@ cargo_deny_check
 
 build_release
 
-step "unit and integration tests (SQLite and PostgreSQL)"
+step "unit and integration tests (SQLite and PostgreSQL), crash and backup tests"
 cargo test --workspace
+
+bash .ci/schemathesis.sh
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 export OWSO_BIN="$BIN"
