@@ -86,7 +86,8 @@ ensure_postgres() {
 
 build_release() {
   step "building the release (server and hydrate bundle)"
-  cargo leptos build --release
+  # --precompress writes .br and .gz beside each bundle file; the server sends those as they are.
+  cargo leptos build --release --precompress
 }
 
 ensure_cargo_deny() {

@@ -1,6 +1,7 @@
 //! The OWSO server: HTTP service, command line, demo data and the synthetic-case generator.
 
 pub mod api_v1;
+pub mod assets;
 pub mod backup;
 pub mod cli;
 pub mod exports;

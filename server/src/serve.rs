@@ -18,7 +18,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use crate::cli::CliError;
 
@@ -43,14 +43,27 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
                 leptos::config::Env::PROD
             },
         )
+        .hash_files(hash_file_beside_binary())
         .build()
+}
+
+/// `cargo leptos build --release` with `hash-files` writes `hash.txt` beside the binary and
+/// puts the hashes in the bundle's file names; leptos reads it from there. Builds without it
+/// (debug, tests) keep the plain names.
+fn hash_file_beside_binary() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
 }
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.options.clone();
+    let site_root = state.settings.site_root.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::assets::routes(&site_root, options.hash_files))
         .merge(crate::api_v1::routes())
         .merge(crate::exports::routes())
         .merge(crate::reports::routes())
@@ -75,6 +88,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::security::security_headers,
         ))
+        // Pages, JSON and CSV are compressed on the fly; the bundle is served precompressed.
+        .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             // The path only: query strings can carry PINs and must never reach the logs.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

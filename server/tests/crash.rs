@@ -17,74 +17,22 @@
 #[allow(dead_code)]
 mod support;
 
+#[path = "integration/processes.rs"]
+mod processes;
+
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
-    path::{Path, PathBuf},
-    process::Stdio,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc, Mutex,
-    },
+    path::PathBuf,
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use serde_json::{json, Value};
-use support::{connect, owso_bin, Db, FreshDb};
+use processes::{owso, owso_ok, prepare, InProgress, Ledger, Load, Server, WRITERS};
+use sea_orm::ConnectionTrait;
+use serde_json::Value;
+use support::{connect, Db, FreshDb};
 
-/// The workflow every writer drives its cases through, after registration.
-const SCRIPT: [(&str, &str); 8] = [
-    ("cashier.1201", "pay"),
-    ("chief.1201", "forward"),
-    ("tech.1201", "forward"),
-    ("chief.1201", "forward"),
-    ("director.1201", "forward"),
-    ("decision.1201", "approve"),
-    ("desk.1201", "tax_confirm"),
-    ("desk.1201", "deliver"),
-];
-const WRITERS: usize = 6;
-
-mod crash_safety {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::crash_safety(super::Db::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::crash_safety(super::Db::Postgres).await
-    }
-}
-
-mod secrets_stay_out_of_logs {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::secrets_stay_out_of_logs(super::Db::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::secrets_stay_out_of_logs(super::Db::Postgres).await
-    }
-}
-
-mod backup_under_load {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::backup_under_load(super::Db::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        super::backup_under_load(super::Db::Postgres).await
-    }
-}
-
-/// What the server acknowledged: it answered success, so it must never be lost.
-#[derive(Default)]
-struct Ledger {
-    cases: Vec<String>,
-    /// (case code, version after the action)
-    actions: Vec<(String, i64)>,
-    receipts: Vec<String>,
-}
+on_both_databases!(crash_safety, secrets_stay_out_of_logs, backup_under_load);
 
 /// A small xorshift generator: timings only, seeded from the clock unless replayed.
 struct Rng(u64);
@@ -112,277 +60,38 @@ impl Rng {
     }
 }
 
-/// Runs `owso` with the test database; panics with its output when it fails and `must_pass`.
-fn owso(url: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(owso_bin().as_path())
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("OWSO_DB_POOL", "4")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run owso")
-}
-
-fn owso_ok(url: &str, args: &[&str]) -> String {
-    let out = owso(url, args);
-    assert!(
-        out.status.success(),
-        "owso {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-struct Server {
-    child: tokio::process::Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(url: &str, log: &Path) -> Server {
-        Self::start_logging(url, log, "warn").await
-    }
-
-    async fn start_logging(url: &str, log: &Path, level: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log_file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .unwrap();
-        let child = tokio::process::Command::new(owso_bin().as_path())
-            .arg("serve")
-            .env("DATABASE_URL", url)
-            .env("OWSO_ADDR", format!("127.0.0.1:{port}"))
-            .env("OWSO_DB_POOL", "8")
-            .env("RUST_LOG", level)
-            .stdout(Stdio::from(log_file.try_clone().unwrap()))
-            .stderr(Stdio::from(log_file))
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start owso serve");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        for _ in 0..600 {
-            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-                if res.status().is_success() {
-                    return Server { child, base };
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!(
-            "owso serve did not come up; log:\n{}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-    }
-
-    /// SIGKILL: no shutdown handler runs, exactly like a power cut for the process.
-    async fn kill(mut self) {
-        self.child.start_kill().unwrap();
-        let _ = self.child.wait().await;
-    }
-}
-
-/// A fresh database with the demo catalogue and accounts, and a bearer token per account used.
-async fn prepare(kind: Db) -> (FreshDb, HashMap<String, String>, i64, i64) {
-    let fresh = FreshDb::new(kind).await;
-    owso_ok(&fresh.url, &["seed", "--demo", "--cases", "0"]);
-    let mut tokens = HashMap::new();
-    for (who, _) in SCRIPT {
-        if !tokens.contains_key(who) {
-            let token = owso_ok(&fresh.url, &["token", "create", "--username", who]);
-            tokens.insert(who.to_string(), token.trim().to_string());
-        }
-    }
-    let db = connect(&fresh.url).await;
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT s.id AS id, s.fee_riel AS fee FROM services s \
-             WHERE s.fee_riel > 0 AND (SELECT COUNT(*) FROM workflow_steps w WHERE w.service_id = s.id) = 10 \
-             ORDER BY s.id LIMIT 1",
-        ))
-        .await
-        .unwrap()
-        .expect("a demo service with all ten stages");
-    let service_id: i32 = row.try_get("", "id").unwrap();
-    let fee: i64 = row.try_get("", "fee").unwrap();
-    db.close().await.unwrap();
-    (fresh, tokens, service_id as i64, fee)
-}
-
-use sea_orm::ConnectionTrait;
-
-/// One writer's case in progress: its code and the version the writer last saw acknowledged.
-#[derive(Clone)]
-struct InProgress {
-    code: String,
-    version: i64,
-    /// The last request's answer never came (the server died); ask before going on.
-    uncertain: bool,
-}
-
-struct Load {
-    base: String,
-    client: reqwest::Client,
-    tokens: Arc<HashMap<String, String>>,
-    service_id: i64,
-    fee: i64,
-    ledger: Arc<Mutex<Ledger>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Load {
-    /// Writes until the server stops answering or `stop` is set; answers the case in progress.
-    async fn write(self: Arc<Self>, mut current: Option<InProgress>) -> Option<InProgress> {
-        while !self.stop.load(Ordering::Relaxed) {
-            match current.take() {
-                None => match self.register().await {
-                    Ok(code) => {
-                        current = Some(InProgress {
-                            code,
-                            version: 1,
-                            uncertain: false,
-                        })
-                    }
-                    Err(()) => return None,
-                },
-                Some(mut case) => {
-                    if case.uncertain {
-                        match self.version_of(&case.code).await {
-                            Ok(v) => {
-                                case.version = v;
-                                case.uncertain = false;
-                            }
-                            Err(()) => return Some(case),
-                        }
-                    }
-                    let step = (case.version - 1) as usize;
-                    if step >= SCRIPT.len() {
-                        continue;
-                    }
-                    match self.act(&case.code, step, case.version).await {
-                        Ok(()) => {
-                            case.version += 1;
-                            current = Some(case);
-                        }
-                        Err(()) => {
-                            case.uncertain = true;
-                            return Some(case);
-                        }
-                    }
-                }
-            }
-        }
-        current
-    }
-
-    async fn register(&self) -> Result<String, ()> {
-        let res = self
-            .client
-            .post(format!("{}/api/v1/cases", self.base))
-            .bearer_auth(&self.tokens["desk.1201"])
-            .json(&json!({
-                "service_id": self.service_id, "quantity": 1, "applicant_kind": "person",
-                "name_km": "សុខ ដារ៉ា", "name_latin": "SOK DARA", "sex": "F",
-                "phone": "012 345 678", "village_code": "12010101"
-            }))
-            .send()
-            .await
-            .map_err(|_| ())?;
-        let status = res.status().as_u16();
-        let body: Value = res.json().await.map_err(|_| ())?;
-        assert_eq!(status, 201, "registration: {body}");
-        let code = body["code"].as_str().unwrap().to_string();
-        self.ledger.lock().unwrap().cases.push(code.clone());
-        Ok(code)
-    }
-
-    async fn act(&self, code: &str, step: usize, version: i64) -> Result<(), ()> {
-        let (who, action) = SCRIPT[step];
-        let mut body = json!({ "action": action, "version": version });
-        match action {
-            "pay" => body["amount"] = json!(self.fee),
-            "deliver" => body["receiver"] = json!("SOK DARA"),
-            _ => {}
-        }
-        let res = self
-            .client
-            .post(format!("{}/api/v1/cases/{code}/actions", self.base))
-            .bearer_auth(&self.tokens[who])
-            .json(&body)
-            .send()
-            .await
-            .map_err(|_| ())?;
-        let status = res.status().as_u16();
-        let outcome: Value = res.json().await.map_err(|_| ())?;
-        assert_eq!(
-            status, 200,
-            "{who} {action} on {code} v{version}: {outcome}"
-        );
-        let mut ledger = self.ledger.lock().unwrap();
-        ledger.actions.push((code.to_string(), version + 1));
-        if action == "pay" {
-            ledger
-                .receipts
-                .push(outcome["receipt_number"].as_str().unwrap().to_string());
-        }
-        Ok(())
-    }
-
-    async fn version_of(&self, code: &str) -> Result<i64, ()> {
-        let res = self
-            .client
-            .get(format!("{}/api/v1/cases/{code}", self.base))
-            .bearer_auth(&self.tokens["desk.1201"])
-            .send()
-            .await
-            .map_err(|_| ())?;
-        let body: Value = res.json().await.map_err(|_| ())?;
-        body["version"].as_i64().ok_or(())
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
-
 async fn crash_safety(kind: Db) {
     let kills: usize = std::env::var("OWSO_CRASH_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
     let (mut rng, seed) = Rng::from_env();
-    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let (fresh, setup) = prepare(kind).await;
     let log = log_path(&fresh);
-    let tokens = Arc::new(tokens);
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let mut in_progress: Vec<Option<InProgress>> = vec![None; WRITERS];
     for _ in 0..kills {
         let server = Server::start(&fresh.url, &log).await;
-        let load = Arc::new(Load {
-            base: server.base.clone(),
-            client: client(),
-            tokens: tokens.clone(),
-            service_id,
-            fee,
-            ledger: ledger.clone(),
-            stop: Arc::new(AtomicBool::new(false)),
-        });
+        let load = Load::new(&server.base, &setup, ledger.clone());
         let writers: Vec<_> = in_progress
             .drain(..)
             .map(|current| tokio::spawn(load.clone().write(current)))
             .collect();
-        tokio::time::sleep(Duration::from_millis(100 + rng.below(700))).await;
+        // Kill only once this round has written something, so every kill lands mid-load
+        // however slow the machine is, then at a random moment after that.
+        let acknowledged = |l: &Mutex<Ledger>| {
+            let l = l.lock().unwrap();
+            l.cases.len() + l.actions.len()
+        };
+        let before = acknowledged(&ledger);
+        for waited in 0.. {
+            if acknowledged(&ledger) > before {
+                break;
+            }
+            assert!(waited < 3000, "no write acknowledged in 30 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.below(600))).await;
         server.kill().await;
         for writer in writers {
             in_progress.push(writer.await.unwrap());
@@ -391,8 +100,8 @@ async fn crash_safety(kind: Db) {
     let ledger = std::mem::take(&mut *ledger.lock().unwrap());
     let report = verify(&fresh.url, &ledger).await;
     assert!(
-        ledger.cases.len() >= kills && ledger.actions.len() >= kills,
-        "too little load to prove anything: {} cases, {} actions",
+        !ledger.cases.is_empty() && ledger.cases.len() + ledger.actions.len() >= kills,
+        "every round writes before its kill: {} cases, {} actions",
         ledger.cases.len(),
         ledger.actions.len()
     );
@@ -505,20 +214,11 @@ fn log_path(fresh: &FreshDb) -> PathBuf {
 }
 
 async fn backup_under_load(kind: Db) {
-    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let (fresh, setup) = prepare(kind).await;
     let log = log_path(&fresh);
     let server = Server::start(&fresh.url, &log).await;
     let ledger = Arc::new(Mutex::new(Ledger::default()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let load = Arc::new(Load {
-        base: server.base.clone(),
-        client: client(),
-        tokens: Arc::new(tokens),
-        service_id,
-        fee,
-        ledger: ledger.clone(),
-        stop: stop.clone(),
-    });
+    let load = Load::new(&server.base, &setup, ledger.clone());
     let writers: Vec<_> = (0..WRITERS)
         .map(|_| tokio::spawn(load.clone().write(None)))
         .collect();
@@ -531,7 +231,7 @@ async fn backup_under_load(kind: Db) {
     let backup = tokio::task::spawn_blocking(move || owso(&url, &["backup", &file_arg]));
     let backup = backup.await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    stop.store(true, Ordering::Relaxed);
+    load.stop();
     for writer in writers {
         writer.await.unwrap();
     }
@@ -584,7 +284,8 @@ async fn backup_under_load(kind: Db) {
 }
 
 async fn secrets_stay_out_of_logs(kind: Db) {
-    let (fresh, tokens, service_id, fee) = prepare(kind).await;
+    let (fresh, setup) = prepare(kind).await;
+    let tokens = setup.tokens.clone();
     let log = log_path(&fresh);
     let server = Server::start_logging(&fresh.url, &log, "debug").await;
     let base = server.base.clone();
@@ -618,15 +319,7 @@ async fn secrets_stay_out_of_logs(kind: Db) {
         .unwrap();
     assert_eq!(inbox.status().as_u16(), 200);
 
-    let load = Load {
-        base: base.clone(),
-        client: client(),
-        tokens: Arc::new(tokens.clone()),
-        service_id,
-        fee,
-        ledger: Arc::new(Mutex::new(Ledger::default())),
-        stop: Arc::new(AtomicBool::new(false)),
-    };
+    let load = Load::new(&base, &setup, Arc::new(Mutex::new(Ledger::default())));
     let code = load.register().await.unwrap();
     let case: Value = http
         .get(format!("{base}/api/v1/cases/{code}"))

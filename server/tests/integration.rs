@@ -36,3 +36,6 @@ mod security;
 
 #[path = "integration/scale_out.rs"]
 mod scale_out;
+
+#[path = "integration/assets.rs"]
+mod assets;

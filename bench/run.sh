@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The performance figures (P1 to P5), measured on this machine and written to BENCHMARKS.md.
+# Builds the release, generates data, starts servers, and runs:
+#   P1 status lookup page under oha at 64 connections, 100k cases, SQLite
+#   P2 dashboard server time at each size (default 100k,1M,5M; OWSO_BENCH_SIZES) on SQLite and
+#      PostgreSQL (cargo bench --bench dashboard)
+#   P3 hydrate bundle raw / gzip / brotli
+#   P4 /track result page bytes after compression
+#   P5 complete workflows per second through the API on SQLite and PostgreSQL
+#      (cargo bench --bench writes)
+# Usage: bench/run.sh            (all; the 5M dashboard run alone takes about 25 minutes)
+#        OWSO_BENCH_SIZES=100000,1000000 bench/run.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../.ci/lib.sh"
+
+OHA_VERSION=1.16.0
+ensure_rust_tools
+ensure_npm_packages
+ensure_postgres
+if [ "$(oha --version 2>/dev/null)" != "oha $OHA_VERSION" ]; then
+  step "installing oha $OHA_VERSION (HTTP load generator)"
+  cargo install oha --version "$OHA_VERSION" --locked
+fi
+build_release
+
+SIZES="${OWSO_BENCH_SIZES:-100000,1000000,5000000}"
+WORK="$(mktemp -d)"
+RESULTS="$WORK/results"
+mkdir -p "$RESULTS"
+PORT="${OWSO_BENCH_PORT:-3300}"
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step "P3: hydrate bundle size"
+node bench/sizes.mjs "$ROOT/target/site/pkg" | tee "$RESULTS/p3"
+
+step "P1 and P4: status lookups on 100,000 cases (SQLite)"
+export DATABASE_URL="sqlite://$WORK/lookup.db"
+export OWSO_ADDR="127.0.0.1:$PORT"
+export LEPTOS_SITE_ROOT="$ROOT/target/site"
+# The lookup limit is a setting; the bench raises it instead of using another code path.
+export OWSO_TRACK_RATE_LIMIT="1000000000/1m"
+"$BIN" seed --demo --cases 100000 | tail -n 1
+TOKEN="$("$BIN" token create --username desk.1201 --label bench)"
+RUST_LOG=warn "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 100); do curl -fsS "http://$OWSO_ADDR/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+SERVICE="$(python3 - "$WORK/lookup.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select id from services where fee_riel > 0 order by id limit 1").fetchone()[0])
+PY
+)"
+CASE="$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+  -d "{\"service_id\":$SERVICE,\"quantity\":1,\"applicant_kind\":\"person\",\"name_km\":\"សុខ ដារ៉ា\",\"name_latin\":\"SOK DARA\",\"phone\":\"012345678\",\"village_code\":\"12010101\"}" \
+  "http://$OWSO_ADDR/api/v1/cases")"
+CODE="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])' <<<"$CASE")"
+PIN="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["pin"])' <<<"$CASE")"
+URL="http://$OWSO_ADDR/track?code=$CODE&pin=$PIN"
+oha -c 64 -z 5s --no-tui "$URL" >/dev/null   # warm-up
+oha -c 64 -z 20s --no-tui --output-format json "$URL" >"$RESULTS/p1.json"
+python3 - "$RESULTS/p1.json" <<'PY' | tee "$RESULTS/p1"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s, p = r["summary"], r["latencyPercentiles"]
+codes = r.get("statusCodeDistribution", {})
+print(f"{s['requestsPerSec']:.0f} req/s; p50 {p['p50']*1000:.1f} ms, p99 {p['p99']*1000:.1f} ms; "
+      f"success rate {s['successRate']*100:.1f}%; status codes {codes}")
+PY
+for enc in br gzip identity; do
+  printf '%s %s\n' "$enc" "$(curl -s -o /dev/null -H "accept-encoding: $enc" -w '%{size_download}' "$URL")"
+done | tee "$RESULTS/p4"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+
+step "P5: complete workflows per second through the API"
+cargo bench -p server --bench writes 2>/dev/null | tee "$RESULTS/p5"
+
+step "P2: dashboard server time at $SIZES cases (SQLite, then PostgreSQL)"
+PG_DB="owso_bench_$(date +%s)"
+su postgres -c "psql -qc 'create database $PG_DB owner owso'"
+OWSO_BENCH_SIZES="$SIZES" OWSO_BENCH_PG_URL="postgres://owso:owso@127.0.0.1:5432/$PG_DB" \
+  cargo bench -p server --bench dashboard 2>/dev/null | tee "$RESULTS/p2"
+su postgres -c "psql -qc 'drop database $PG_DB with (force)'"
+
+step "writing BENCHMARKS.md"
+{
+  echo "# OWSO benchmarks"
+  echo
+  echo "Measured by \`bench/run.sh\` on $(date -u +'%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)."
+  echo
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM, $(uname -sr), $(rustc --version | cut -d' ' -f1-2)."
+  echo
+  echo "## P1 status lookup page (\`GET /track?code=…&pin=…\`, 64 connections, 20 s, 100k cases, SQLite)"
+  echo; echo "oha $OHA_VERSION: $(cat "$RESULTS/p1")"; echo
+  echo "## P2 dashboard server time (national viewer unless said; median of 20 after 3 warm-ups)"
+  echo; echo '```'; cat "$RESULTS/p2"; echo '```'; echo
+  echo "## P3 hydrate bundle"
+  echo; echo "| file | raw | gzip -9 | brotli 11 |"; echo "|---|---|---|---|"; cat "$RESULTS/p3"; echo
+  echo "## P4 \`/track\` result page, bytes on the wire by \`Accept-Encoding\`"
+  echo; echo '```'; cat "$RESULTS/p4"; echo '```'; echo
+  echo "## P5 writes through the JSON API"
+  echo; echo '```'; cat "$RESULTS/p5"; echo '```'
+  echo
+  # Goals, profiles and fixes are written by hand; the figures above are regenerated.
+  cat "$ROOT/bench/ANALYSIS.md"
+} > "$ROOT/BENCHMARKS.md.new"
+mv "$ROOT/BENCHMARKS.md.new" "$ROOT/BENCHMARKS.md"
+echo "figures written to BENCHMARKS.md"
