@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { act, jsEnabled, ready, screenshot, signIn } from './helpers';
+import { act, caseAwaitingChiefCheck, jsEnabled, ready, screenshot, signIn } from './helpers';
 
 test('an office administrator creates an account and disables it', async ({ page }, info) => {
   const username = `desk-${info.project.name}.1201`;
@@ -69,11 +69,11 @@ test('the system administrator edits a fee and a holiday', async ({ page }, info
 });
 
 test('a case returned for correction waits for the resubmission', async ({ page }, info) => {
+  test.setTimeout(90_000);
+  const code = await caseAwaitingChiefCheck(page, info);
   await signIn(page, info, 'chief.1201');
-  // The demo data has cases waiting for the chief's check; take one from the inbox.
-  const codes = await page.locator('table.table tbody tr a').allTextContents();
-  expect(codes.length).toBeGreaterThan(0);
-  const code = codes[0].trim();
+  // The case waits in the chief's inbox.
+  await expect(page.locator('table.table tbody')).toContainText(code);
   await act(page, info, code, 'return', { comment: 'The family book copy is missing' });
   await expect(page.getByTestId('case-stage')).toContainText('returned_to_citizen');
   await expect(page.getByTestId('act-forward')).toHaveCount(0);

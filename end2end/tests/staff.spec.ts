@@ -1,16 +1,5 @@
-import { test, expect, Page, TestInfo } from '@playwright/test';
-import { act, jsEnabled, ready, screenshot, signIn } from './helpers';
-
-/** Picks a value in a select of the choices form and asks the server for the next level. */
-async function choose(page: Page, info: TestInfo, select: string, pick: (values: string[]) => string) {
-  const values = await page.locator(`${select} option`).evaluateAll((os) =>
-    os.map((o) => (o as HTMLOptionElement).value).filter((v) => v !== ''),
-  );
-  await page.locator(select).selectOption(pick(values));
-  await page.getByTestId('update-choices').click();
-  await page.waitForLoadState('load');
-  await ready(page, info);
-}
+import { test, expect } from '@playwright/test';
+import { act, choose, jsEnabled, ready, screenshot, signIn } from './helpers';
 
 test('a wrong password is refused with a message', async ({ page }, info) => {
   await page.goto('/login');
