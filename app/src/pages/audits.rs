@@ -6,17 +6,22 @@ pub mod checklist;
 pub mod list;
 pub mod new;
 
-use crate::{i18n::Texts, types::quality_audits::Officer};
+use crate::{
+    format::localize_digits,
+    i18n::{Locale, Texts},
+    types::quality_audits::Officer,
+};
 
-/// "2026 Q3" in the user's language.
-pub fn period(t: &Texts, year: i32, quarter: u32) -> String {
-    crate::i18n::fill(
+/// "2026 Q3" in the user's language, digits included.
+pub fn period(t: &Texts, locale: Locale, year: i32, quarter: u32) -> String {
+    let text = crate::i18n::fill(
         t.audit_period,
         &[
             ("year", &year.to_string()),
             ("quarter", &quarter.to_string()),
         ],
-    )
+    );
+    localize_digits(&text, locale)
 }
 
 /// An officer as listed in choices: name, username and province if any.

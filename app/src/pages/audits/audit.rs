@@ -60,7 +60,7 @@ fn AuditBody(audit: AuditView, assign: ServerAction<AssignAuditCase>) -> impl In
         <section class="card">
             <h2>{move || t().audit_parameters}</h2>
             <dl class="facts" data-testid="audit-parameters">
-                <dt>{move || t().audit_quarter}</dt><dd>{move || period(t(), year, quarter)}</dd>
+                <dt>{move || t().audit_quarter}</dt><dd>{move || period(t(), locale.get(), year, quarter)}</dd>
                 <dt>{move || t().audit_scope}</dt>
                 <dd>{move || if national { t().audit_national.to_string() } else { locale.get().pick(&scope.0, &scope.1).to_string() }}</dd>
                 <dt>{move || t().audit_seed}</dt><dd data-testid="audit-seed">{a.seed}</dd>

@@ -63,7 +63,7 @@ fn CaseFacts(view: ChecklistView) -> impl IntoView {
     view! {
         <section class="card">
             <dl class="facts" data-testid="checklist-facts">
-                <dt>{move || t().audit_quarter}</dt><dd>{move || period(t(), year, quarter)}</dd>
+                <dt>{move || t().audit_quarter}</dt><dd>{move || period(t(), locale.get(), year, quarter)}</dd>
                 <dt>{move || t().audit_office}</dt><dd>{move || locale.get().pick(&office.0, &office.1).to_string()}</dd>
                 <dt>{move || t().case_service}</dt><dd>{move || locale.get().pick(&service.0, &service.1).to_string()}</dd>
                 <dt>{move || t().audit_fee_registered}</dt>

@@ -58,7 +58,7 @@ fn AuditRow(audit: AuditListItem) -> impl IntoView {
     view! {
         <tr data-testid=format!("audit-{}", a.id)>
             <td><a href=href>{a.id}</a></td>
-            <td>{move || period(t(), year, quarter)}</td>
+            <td>{move || period(t(), locale.get(), year, quarter)}</td>
             <td>{move || if national { t().audit_national.to_string() } else { locale.get().pick(&scope.0, &scope.1).to_string() }}</td>
             <td>{move || fill(t().audit_checked_of, &[
                 ("checked", &format_number(checked, locale.get())),
