@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::{
     on_both_databases,
     support::{Db, TestApp},
-    workflow::{act, full_service, get_case, register},
+    workflow::{act, full_service, full_workflow, get_case, register},
 };
 
 on_both_databases!(
@@ -90,19 +90,7 @@ async fn rollups_follow_every_action_and_totals_agree_with_the_cases(kind: Db) {
     let service_id = full_service(&app).await;
     let (delivered, _) = register(&app, &tokens, service_id).await;
     let fee = get_case(&app, &tokens["desk.1201"], &delivered).await.1["fee_total"].clone();
-    for (who, body) in [
-        ("cashier.1201", json!({ "action": "pay", "amount": fee })),
-        ("chief.1201", json!({ "action": "forward" })),
-        ("tech.1201", json!({ "action": "forward" })),
-        ("chief.1201", json!({ "action": "forward" })),
-        ("director.1201", json!({ "action": "forward" })),
-        ("decision.1201", json!({ "action": "approve" })),
-        ("desk.1201", json!({ "action": "tax_confirm" })),
-        (
-            "desk.1201",
-            json!({ "action": "deliver", "receiver": "SOK DARA" }),
-        ),
-    ] {
+    for (who, body) in full_workflow(fee.clone()) {
         step(&app, &tokens, who, &delivered, body).await;
     }
     let (cancelled, _) = register(&app, &tokens, service_id).await;

@@ -90,6 +90,24 @@ pub(crate) async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> 
     .await
 }
 
+/// Every action that takes a paid case from the cashier to hand-over at office 1201, without a
+/// return: (who, request body without the version).
+pub(crate) fn full_workflow(fee: Value) -> Vec<(&'static str, Value)> {
+    vec![
+        ("cashier.1201", json!({ "action": "pay", "amount": fee })),
+        ("chief.1201", json!({ "action": "forward" })),
+        ("tech.1201", json!({ "action": "forward" })),
+        ("chief.1201", json!({ "action": "forward" })),
+        ("director.1201", json!({ "action": "forward" })),
+        ("decision.1201", json!({ "action": "approve" })),
+        ("desk.1201", json!({ "action": "tax_confirm" })),
+        (
+            "desk.1201",
+            json!({ "action": "deliver", "receiver": "SOK DARA" }),
+        ),
+    ]
+}
+
 async fn a_case_goes_through_every_step_with_return_and_resubmit(kind: Db) {
     let app = TestApp::spawn(kind).await;
     let tokens = app.demo_tokens().await;
@@ -423,19 +441,7 @@ async fn fifty_clients_on_ten_cases_have_one_winner_per_step(kind: Db) {
     }
     let (_, first) = get_case(&app, &tokens["desk.1201"], &codes[0]).await;
     let fee = first["fee_total"].as_i64().unwrap();
-    let steps: Vec<(&str, Value)> = vec![
-        ("cashier.1201", json!({ "action": "pay", "amount": fee })),
-        ("chief.1201", json!({ "action": "forward" })),
-        ("tech.1201", json!({ "action": "forward" })),
-        ("chief.1201", json!({ "action": "forward" })),
-        ("director.1201", json!({ "action": "forward" })),
-        ("decision.1201", json!({ "action": "approve" })),
-        ("desk.1201", json!({ "action": "tax_confirm" })),
-        (
-            "desk.1201",
-            json!({ "action": "deliver", "receiver": "SOK DARA" }),
-        ),
-    ];
+    let steps = full_workflow(json!(fee));
     for (step, (who, body)) in steps.iter().enumerate() {
         let version = step as i64 + 1;
         // Client k starts at case k mod 10, so every case sees contention from the first moment.
