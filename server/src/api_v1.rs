@@ -145,7 +145,7 @@ async fn track_case(
     Ok(Json(
         track::lookup(
             &state.db,
-            state.settings.track_rate_limit,
+            &state.track_limiter,
             &code,
             query.pin.as_deref().unwrap_or(""),
             Some(&ip),

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use app::{
-    backend::{db, settings::Settings, state::AppState},
+    backend::{db, rate_limit::RateLimiter, settings::Settings, state::AppState},
     shell, App,
 };
 use axum::{
@@ -117,6 +117,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
     Ok(AppState {
         db: conn,
         options,
+        track_limiter: RateLimiter::new(settings.track_rate_limit),
         settings: Arc::new(settings),
     })
 }

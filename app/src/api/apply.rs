@@ -23,9 +23,7 @@ pub async fn apply_online(
     registration_number: Option<String>,
 ) -> Result<RegisteredCase, AppError> {
     let db = crate::backend::state::db()?;
-    let limit = crate::backend::state::app_state()?
-        .settings
-        .track_rate_limit;
+    let limit = crate::backend::state::app_state()?.track_limiter;
     let (ip, _) = super::request_origin();
     let quantity_text = quantity.clone().unwrap_or_else(|| "1".into());
     let request = crate::types::NewCaseRequest {
@@ -44,7 +42,7 @@ pub async fn apply_online(
     };
     let result = crate::backend::cases::pre_register(
         &db,
-        limit,
+        &limit,
         &office_code,
         request,
         ip,

@@ -18,9 +18,7 @@ pub async fn file_complaint(
     phone: Option<String>,
 ) -> Result<ComplaintFiled, AppError> {
     let db = crate::backend::state::db()?;
-    let limit = crate::backend::state::app_state()?
-        .settings
-        .track_rate_limit;
+    let limit = crate::backend::state::app_state()?.track_limiter;
     let (ip, _) = super::request_origin();
     let new = crate::backend::complaints::NewComplaint {
         category: category.clone(),
@@ -29,7 +27,8 @@ pub async fn file_complaint(
         body: body.clone(),
         phone: phone.clone(),
     };
-    match crate::backend::complaints::file(&db, limit, new, ip.as_deref(), chrono::Utc::now()).await
+    match crate::backend::complaints::file(&db, &limit, new, ip.as_deref(), chrono::Utc::now())
+        .await
     {
         Ok(filed) => {
             leptos_axum::redirect(&format!(
@@ -57,14 +56,12 @@ pub async fn file_complaint(
 #[server(endpoint = "complaints/track")]
 pub async fn track_complaint(number: String, pin: String) -> Result<ComplaintView, AppError> {
     let db = crate::backend::state::db()?;
-    let limit = crate::backend::state::app_state()?
-        .settings
-        .track_rate_limit;
+    let limit = crate::backend::state::app_state()?.track_limiter;
     let (ip, _) = super::request_origin();
     super::with_status(
         crate::backend::complaints::track(
             &db,
-            limit,
+            &limit,
             &number,
             &pin,
             ip.as_deref(),

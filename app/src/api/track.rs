@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use crate::{error::AppError, types::TrackView};
 
 #[cfg(feature = "ssr")]
-fn limit() -> Result<crate::backend::settings::RateLimit, AppError> {
-    Ok(crate::backend::state::app_state()?
-        .settings
-        .track_rate_limit)
+fn limit() -> Result<crate::backend::rate_limit::RateLimiter, AppError> {
+    Ok(crate::backend::state::app_state()?.track_limiter)
 }
 
 /// A case's status for the holder of its code and PIN. Wrong codes and wrong PINs both answer
@@ -19,7 +17,7 @@ pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError
     let (ip, _) = super::request_origin();
     let result = crate::backend::track::lookup(
         &db,
-        limit()?,
+        &limit()?,
         &code,
         &pin,
         ip.as_deref(),
@@ -50,7 +48,7 @@ pub async fn send_feedback(
     let (ip, _) = super::request_origin();
     let result = crate::backend::track::leave_feedback(
         &db,
-        limit()?,
+        &limit()?,
         &code,
         &pin,
         rating.as_deref().unwrap_or(""),

@@ -379,14 +379,14 @@ pub async fn register(
 /// A citizen's online pre-registration, within the public rate limit.
 pub async fn pre_register(
     db: &DatabaseConnection,
-    limit: super::settings::RateLimit,
+    limit: &super::rate_limit::RateLimiter,
     office_code: &str,
     request: NewCaseRequest,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RegisteredCase, AppError> {
     let client = ip.clone().unwrap_or_else(|| "unknown".into());
-    super::rate_limit::hit(db, "apply", &client, limit, now).await?;
+    limit.hit(db, "apply", &client, now).await?;
     register(db, Registrar::Online { office_code }, request, ip, now).await
 }
 

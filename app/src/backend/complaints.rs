@@ -12,9 +12,8 @@ use super::{
     calendar::{holidays, local_date},
     db::{begin_write, next_in_sequence, Sequence},
     entities::{complaint, office},
-    rate_limit,
+    rate_limit::RateLimiter,
     secrets::{new_pin, sha256_hex},
-    settings::RateLimit,
     stats::rollup::Deltas,
 };
 use crate::{
@@ -46,13 +45,15 @@ fn optional(v: &Option<String>) -> Option<&str> {
 /// its form: whether such a case exists is not revealed to an anonymous filer.
 pub async fn file(
     db: &DatabaseConnection,
-    limit: RateLimit,
+    limit: &RateLimiter,
     new: NewComplaint,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ComplaintFiled, AppError> {
     // Filing shares the public lookup limit, so no one can flood an office with complaints.
-    rate_limit::hit(db, "complaint_file", ip.unwrap_or("unknown"), limit, now).await?;
+    limit
+        .hit(db, "complaint_file", ip.unwrap_or("unknown"), now)
+        .await?;
     let mut errors = Vec::new();
     if !COMPLAINT_CATEGORIES.contains(&new.category.trim()) {
         errors.push(FieldError::new("category", "err_required"));
@@ -166,14 +167,16 @@ fn same(a: &str, b: &str) -> bool {
 /// The complaint with this number and PIN. A wrong number and a wrong PIN give the same answer.
 pub async fn track(
     db: &DatabaseConnection,
-    limit: RateLimit,
+    limit: &RateLimiter,
     number: &str,
     pin: &str,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ComplaintView, AppError> {
     // PINs are six digits: the limit is what stops guessing.
-    rate_limit::hit(db, "complaint_track", ip.unwrap_or("unknown"), limit, now).await?;
+    limit
+        .hit(db, "complaint_track", ip.unwrap_or("unknown"), now)
+        .await?;
     let number = number.trim();
     let pin = crate::format::from_khmer_digits(pin.trim());
     let found = complaint::Entity::find()

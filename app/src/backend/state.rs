@@ -13,6 +13,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub options: LeptosOptions,
     pub settings: Arc<Settings>,
+    /// The public lookup limit with this server's reserved hits; see `rate_limit`.
+    pub track_limiter: super::rate_limit::RateLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -13,8 +13,7 @@ use super::{
     calendar::{self, local_date},
     db::begin_write,
     entities::{case, case_event, feedback, office},
-    rate_limit,
-    settings::RateLimit,
+    rate_limit::RateLimiter,
     stats::rollup::Deltas,
 };
 use crate::{
@@ -46,14 +45,16 @@ fn pin_matches(stored: &str, given: &Pin) -> bool {
 /// The case behind a code and PIN, after counting the attempt against the caller's address.
 async fn open_case(
     db: &DatabaseConnection,
-    limit: RateLimit,
+    limit: &RateLimiter,
     code: &str,
     pin: &str,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<case::Model, AppError> {
     let (code, pin) = parse_credentials(code, pin)?;
-    rate_limit::hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), limit, now).await?;
+    limit
+        .hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
+        .await?;
     let found = case::Entity::find()
         .filter(case::Column::Code.eq(code.as_str()))
         .one(db)
@@ -82,7 +83,7 @@ pub fn contact(o: office::Model) -> OfficeContact {
 /// The status of a case for the holder of its code and PIN.
 pub async fn lookup(
     db: &DatabaseConnection,
-    limit: RateLimit,
+    limit: &RateLimiter,
     code: &str,
     pin: &str,
     ip: Option<&str>,
@@ -218,7 +219,7 @@ pub fn parse_feedback(
 #[allow(clippy::too_many_arguments)]
 pub async fn leave_feedback(
     db: &DatabaseConnection,
-    limit: RateLimit,
+    limit: &RateLimiter,
     code: &str,
     pin: &str,
     rating: &str,

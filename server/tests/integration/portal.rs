@@ -17,6 +17,7 @@ on_both_databases!(
     lookup_shows_the_status_and_nothing_personal,
     wrong_code_and_wrong_pin_answer_alike,
     lookups_are_rate_limited_across_servers,
+    busy_clients_never_pass_the_shared_limit,
     feedback_is_taken_once_after_delivery,
     catalogue_search_and_office_scorecard,
 );
@@ -313,6 +314,65 @@ async fn lookups_are_rate_limited_across_servers(kind: Db) {
     assert_eq!(page(&app, &format!("/track/{code}"), "en").await.0, 200);
     second.abort();
     app.finish().await;
+}
+
+/// Under a large limit the servers reserve hits in leases instead of writing every lookup; the
+/// database still holds every reserved hit, so the two servers together never let a client past
+/// the limit, and at most one lease per server is left unused.
+async fn busy_clients_never_pass_the_shared_limit(kind: Db) {
+    // 320 per window: leases grow 1, 2, 4, … up to 320 / 16 = 20 hits.
+    let limit = [("OWSO_TRACK_RATE_LIMIT", "320/1h")];
+    let app = TestApp::spawn_with(kind, &limit).await;
+    let tokens = app.demo_tokens().await;
+    let (code, pin) = register(&app, &tokens).await;
+    let (other, second) = app.second_server(&limit).await;
+    let first = app.base.clone();
+
+    let mut allowed = 0;
+    let mut refused = 0;
+    // Both servers in turn, in bursts, until each has been refused a few times.
+    for round in 0..40 {
+        let base = if round % 2 == 0 { &first } else { &other };
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let request = app
+                .client
+                .get(format!("{base}/api/v1/track/{code}?pin={pin}"));
+            burst.spawn(async move { request.send().await.unwrap().status().as_u16() });
+        }
+        for status in burst.join_all().await {
+            match status {
+                200 => allowed += 1,
+                429 => refused += 1,
+                other => panic!("status {other}"),
+            }
+        }
+    }
+    assert!(allowed <= 320, "{allowed} lookups passed a limit of 320");
+    assert!(allowed >= 320 - 2 * 20, "only {allowed} of 320 allowed");
+    assert_eq!(allowed + refused, 800);
+    // Every lookup that passed was counted in the database before it was answered.
+    let counted: i64 = rate_hits_total(&app).await;
+    assert!(
+        counted >= allowed as i64,
+        "{counted} counted, {allowed} allowed"
+    );
+    second.abort();
+    app.finish().await;
+}
+
+async fn rate_hits_total(app: &TestApp) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT CAST(SUM(count) AS BIGINT) AS total FROM rate_hits WHERE bucket = 'track'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "total").unwrap()
 }
 
 /// Posts the feedback form as a browser without JavaScript would.
