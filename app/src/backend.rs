@@ -17,6 +17,7 @@ pub mod offices;
 pub mod public;
 pub mod quality_audits;
 pub mod rate_limit;
+pub mod reference_cache;
 pub mod reports;
 pub mod scorecard;
 pub mod secrets;

@@ -146,6 +146,7 @@ async fn track_case(
         track::lookup(
             &state.db,
             &state.track_limiter,
+            &state.reference,
             &code,
             query.pin.as_deref().unwrap_or(""),
             Some(&ip),

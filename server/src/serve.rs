@@ -18,7 +18,11 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    limit::RequestBodyLimitLayer,
+    trace::TraceLayer,
+};
 
 use crate::cli::CliError;
 
@@ -88,8 +92,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::security::security_headers,
         ))
-        // Pages, JSON and CSV are compressed on the fly; the bundle is served precompressed.
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        // Pages, JSON and CSV are compressed on the fly; the bundle is served precompressed. The
+        // fastest levels: brotli's default (4) took a quarter of the CPU of a rendered page, and
+        // level 1 still brings the status page from 7.5 KB to about 3 KB.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(1)),
+        )
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             // The path only: query strings can carry PINs and must never reach the logs.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
@@ -118,6 +129,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
         db: conn,
         options,
         track_limiter: RateLimiter::new(settings.track_rate_limit),
+        reference: Arc::default(),
         settings: Arc::new(settings),
     })
 }

@@ -15,9 +15,11 @@ fn limit() -> Result<crate::backend::rate_limit::RateLimiter, AppError> {
 pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError> {
     let db = crate::backend::state::db()?;
     let (ip, _) = super::request_origin();
+    let state = crate::backend::state::app_state()?;
     let result = crate::backend::track::lookup(
         &db,
-        &limit()?,
+        &state.track_limiter,
+        &state.reference,
         &code,
         &pin,
         ip.as_deref(),

@@ -15,6 +15,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The public lookup limit with this server's reserved hits; see `rate_limit`.
     pub track_limiter: super::rate_limit::RateLimiter,
+    /// Services, offices and holidays for the public lookup, kept a few seconds.
+    pub reference: Arc<super::reference_cache::ReferenceCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -5,15 +5,16 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 use subtle::ConstantTimeEq;
 
 use super::{
-    calendar::{self, local_date},
+    calendar::local_date,
     db::begin_write,
-    entities::{case, case_event, feedback, office},
+    entities::{case, case_event, feedback, office, payment},
     rate_limit::RateLimiter,
+    reference_cache::ReferenceCache,
     stats::rollup::Deltas,
 };
 use crate::{
@@ -84,27 +85,36 @@ pub fn contact(o: office::Model) -> OfficeContact {
 pub async fn lookup(
     db: &DatabaseConnection,
     limit: &RateLimiter,
+    reference: &ReferenceCache,
     code: &str,
     pin: &str,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<TrackView, AppError> {
     let c = open_case(db, limit, code, pin, ip, now).await?;
-    view_of(db, c, now).await
+    view_of(db, reference, c, now).await
 }
 
 async fn view_of(
     db: &impl ConnectionTrait,
+    reference: &ReferenceCache,
     c: case::Model,
     now: DateTime<Utc>,
 ) -> Result<TrackView, AppError> {
-    let super::cases::CaseRecords {
-        svc,
-        off,
-        steps,
-        events,
-        payment: paid,
-    } = super::cases::records_of(db, &c).await?;
+    let service = reference.service(db, c.service_id).await?;
+    let off = reference.office(db, &c.office_code).await?;
+    let holidays = reference.holidays(db).await?;
+    let events = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .order_by_asc(case_event::Column::Seq)
+        .all(db)
+        .await?;
+    let paid = payment::Entity::find()
+        .filter(payment::Column::CaseId.eq(c.id))
+        .filter(payment::Column::CancelledAt.is_null())
+        .one(db)
+        .await?;
+    let (svc, steps) = (&service.service, &service.steps);
     let rating = feedback::Entity::find()
         .filter(feedback::Column::CaseId.eq(c.id))
         .one(db)
@@ -112,7 +122,6 @@ async fn view_of(
         .map(|f| f.rating);
     let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
     let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
-    let holidays = calendar::holidays(db).await?;
     let today = local_date(now);
     let stage_since = local_date(c.stage_entered_at);
     let closed = matches!(status, CaseStatus::Delivered | CaseStatus::Rejected);
@@ -129,10 +138,10 @@ async fn view_of(
     Ok(TrackView {
         code: c.code,
         service_id: svc.id,
-        service_code: svc.code,
-        service_name_km: svc.name_km,
-        service_name_en: svc.name_en,
-        office: contact(off),
+        service_code: svc.code.clone(),
+        service_name_km: svc.name_km.clone(),
+        service_name_en: svc.name_en.clone(),
+        office: contact((*off).clone()),
         stage,
         status,
         registered_on: local_date(c.registered_at),
