@@ -4,7 +4,8 @@
 //! `cargo bench -p server --bench dashboard` generates 100k, 1M and 5M cases with the same
 //! generator as `owso generate`, and after each size times the whole dashboard (tiles, nine
 //! charts drawn as SVG, filter options) for the national viewer, a province viewer and an
-//! office, plus the JSON summary. `OWSO_BENCH_SIZES=100000,1000000` picks other sizes.
+//! office, plus the JSON summary. `OWSO_BENCH_SIZES=100000,1000000` picks other sizes, and
+//! `OWSO_BENCH_PG_SIZES` other sizes for PostgreSQL.
 
 use std::time::{Duration, Instant};
 
@@ -144,10 +145,15 @@ async fn run(engine: &str, url: &str, sizes: &[u64]) {
 }
 
 fn main() {
-    let sizes: Vec<u64> = std::env::var("OWSO_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![100_000, 1_000_000, 5_000_000]);
+    let sizes_from = |name: &str| -> Option<Vec<u64>> {
+        std::env::var(name)
+            .ok()
+            .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+    };
+    let sizes =
+        sizes_from("OWSO_BENCH_SIZES").unwrap_or_else(|| vec![100_000, 1_000_000, 5_000_000]);
+    // Generating cases is much slower on PostgreSQL, so its sizes may be chosen apart.
+    let pg_sizes = sizes_from("OWSO_BENCH_PG_SIZES").unwrap_or_else(|| sizes.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -162,6 +168,6 @@ fn main() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     if let Ok(url) = std::env::var("OWSO_BENCH_PG_URL") {
-        runtime.block_on(run("postgres", &url, &sizes));
+        runtime.block_on(run("postgres", &url, &pg_sizes));
     }
 }
