@@ -126,6 +126,8 @@ impl TestApp {
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that never gets an answer fails its test instead of stalling the run.
+            .timeout(std::time::Duration::from_secs(90))
             .build()
             .unwrap();
         TestApp {
