@@ -13,11 +13,10 @@ fn limit() -> Result<crate::backend::rate_limit::RateLimiter, AppError> {
 /// "not found"; past the rate limit, 429 with the seconds to wait.
 #[server(endpoint = "track/lookup")]
 pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError> {
-    let db = crate::backend::state::db()?;
-    let (ip, _) = super::request_origin();
     let state = crate::backend::state::app_state()?;
+    let (ip, _) = super::request_origin();
     let result = crate::backend::track::lookup(
-        &db,
+        &state.db,
         &state.track_limiter,
         &state.reference,
         &code,

@@ -481,17 +481,33 @@ pub async fn records_of(
             .await?
             .ok_or(AppError::Internal)?,
         steps: workflow_of(db, c.service_id).await?,
-        events: case_event::Entity::find()
-            .filter(case_event::Column::CaseId.eq(c.id))
-            .order_by_asc(case_event::Column::Seq)
-            .all(db)
-            .await?,
-        payment: payment::Entity::find()
-            .filter(payment::Column::CaseId.eq(c.id))
-            .filter(payment::Column::CancelledAt.is_null())
-            .one(db)
-            .await?,
+        events: timeline_of(db, c.id).await?,
+        payment: live_payment(db, c.id).await?,
     })
+}
+
+/// A case's timeline, oldest first.
+pub async fn timeline_of(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+) -> Result<Vec<case_event::Model>, AppError> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Seq)
+        .all(db)
+        .await?)
+}
+
+/// The payment in force for a case, if any (a cancelled one no longer counts).
+pub async fn live_payment(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+) -> Result<Option<payment::Model>, AppError> {
+    Ok(payment::Entity::find()
+        .filter(payment::Column::CaseId.eq(case_id))
+        .filter(payment::Column::CancelledAt.is_null())
+        .one(db)
+        .await?)
 }
 
 /// Everything about one case, with the actions the caller may take now.

@@ -74,10 +74,6 @@ impl RateLimiter {
         }
     }
 
-    pub fn limit(&self) -> RateLimit {
-        self.limit
-    }
-
     fn lease_cap(&self) -> u32 {
         (self.limit.max / 16).clamp(1, MAX_LEASE)
     }

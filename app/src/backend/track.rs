@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    Set,
 };
 use subtle::ConstantTimeEq;
 
 use super::{
     calendar::local_date,
     db::begin_write,
-    entities::{case, case_event, feedback, office, payment},
+    entities::{case, case_event, feedback, office},
     rate_limit::RateLimiter,
     reference_cache::ReferenceCache,
     stats::rollup::Deltas,
@@ -104,16 +104,8 @@ async fn view_of(
     let service = reference.service(db, c.service_id).await?;
     let off = reference.office(db, &c.office_code).await?;
     let holidays = reference.holidays(db).await?;
-    let events = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(c.id))
-        .order_by_asc(case_event::Column::Seq)
-        .all(db)
-        .await?;
-    let paid = payment::Entity::find()
-        .filter(payment::Column::CaseId.eq(c.id))
-        .filter(payment::Column::CancelledAt.is_null())
-        .one(db)
-        .await?;
+    let events = super::cases::timeline_of(db, c.id).await?;
+    let paid = super::cases::live_payment(db, c.id).await?;
     let (svc, steps) = (&service.service, &service.steps);
     let rating = feedback::Entity::find()
         .filter(feedback::Column::CaseId.eq(c.id))

@@ -96,11 +96,7 @@ pub async fn act(
     let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
     let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
     let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
-    let live_payment = payment::Entity::find()
-        .filter(payment::Column::CaseId.eq(c.id))
-        .filter(payment::Column::CancelledAt.is_null())
-        .one(&txn)
-        .await?;
+    let live_payment = super::cases::live_payment(&txn, c.id).await?;
     let facts = CaseFacts {
         stage,
         status,
