@@ -90,19 +90,101 @@ pub fn validate_url(url: &str) -> Result<DbKind, String> {
     Ok(kind)
 }
 
+/// A write transaction. On SQLite it also holds this process's turn at the database's single
+/// write lock, released when the transaction ends (commit, rollback or drop).
+pub struct WriteTxn {
+    // Declared first so the transaction ends before the next writer is let in.
+    txn: sea_orm::DatabaseTransaction,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = sea_orm::DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+// Lets a write transaction go wherever sea-orm takes a connection, like the transaction it holds.
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> sea_orm::DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+}
+
 /// Starts a write transaction. On SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`),
-/// so two writers queue on the busy timeout instead of one failing when it upgrades its lock.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+/// so two writers queue instead of one failing when it upgrades its lock. Writers of one process
+/// queue first on an in-process FIFO turn: SQLite's own busy handler makes a waiting writer
+/// sleep and poll (1, 2, 5 … 100 ms), so under load the lock sat free while writers slept.
+/// Other processes on the same file still meet the busy timeout.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
     if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-        db.begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
+        let turn = write_turn_of(db).lock_owned().await;
+        let txn = db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTxn {
+            txn,
+            _turn: Some(turn),
         })
-        .await
     } else {
-        db.begin().await
+        Ok(WriteTxn {
+            txn: db.begin().await?,
+            _turn: None,
+        })
     }
+}
+
+/// One turn per SQLite file, shared by every pool this process opens on it.
+fn write_turn_of(db: &DatabaseConnection) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::{
+        collections::HashMap,
+        path::PathBuf,
+        sync::{Arc, Mutex, OnceLock},
+    };
+    static TURNS: OnceLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf();
+    let file = std::fs::canonicalize(&file).unwrap_or(file);
+    TURNS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(file)
+        .or_default()
+        .clone()
 }
 
 /// The yearly counters that number cases (per province), receipts (per office) and complaints

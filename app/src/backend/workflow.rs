@@ -83,8 +83,10 @@ pub async fn act(
         return Err(AppError::Validation(errors));
     }
 
-    let txn = begin_write(db).await?;
-    let c = find_in_scope(&txn, user, code).await?;
+    // Everything is read before the write lock is taken, so writers hold it only for their
+    // writes. The versioned UPDATE below proves nothing changed since: every change to a case,
+    // its payment or its events raises the case's version.
+    let c = find_in_scope(db, user, code).await?;
     // Only staff of the case's own office act on it; viewers see it, nothing more.
     if user.office_code.as_deref() != Some(c.office_code.as_str()) {
         return Err(AppError::IllegalTransition("wf_wrong_role".into()));
@@ -92,11 +94,11 @@ pub async fn act(
     if c.version != request.version {
         return Err(AppError::Conflict);
     }
-    let steps = workflow_of(&txn, c.service_id).await?;
+    let steps = workflow_of(db, c.service_id).await?;
     let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
     let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
     let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
-    let live_payment = super::cases::live_payment(&txn, c.id).await?;
+    let live_payment = super::cases::live_payment(db, c.id).await?;
     let facts = CaseFacts {
         stage,
         status,
@@ -115,7 +117,7 @@ pub async fn act(
         return Err(AppError::field("amount", "err_amount_must_equal_fee"));
     }
 
-    let holidays = calendar::holidays(&txn).await?;
+    let holidays = calendar::holidays(db).await?;
     let today = local_date(now);
     let mut m: case::ActiveModel = c.clone().into();
     m.stage = Set(t.to_stage.id().to_string());
@@ -168,7 +170,16 @@ pub async fn act(
         m.receiver_name = Set(receiver.clone());
         m.processing_days = Set(Some(taken.clamp(0, i64::from(i32::MAX)) as i32));
     }
+    let last_seq = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(c.id))
+        .order_by_desc(case_event::Column::Seq)
+        .limit(1)
+        .one(db)
+        .await?
+        .map(|e| e.seq)
+        .unwrap_or(0);
     let after = m.clone().try_into_model()?;
+    let txn = begin_write(db).await?;
     // The version in the WHERE clause makes a concurrent writer's update miss, on any engine.
     let updated = case::Entity::update_many()
         .set(m)
@@ -232,14 +243,6 @@ pub async fn act(
     )
     .await?;
 
-    let last_seq = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(c.id))
-        .order_by_desc(case_event::Column::Seq)
-        .limit(1)
-        .one(&txn)
-        .await?
-        .map(|e| e.seq)
-        .unwrap_or(0);
     let event_comment = match action {
         Action::Deliver => receiver.clone(),
         Action::Pay => receipt_number.clone(),
