@@ -374,8 +374,10 @@ pub async fn token_user(
     token: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
     let digest = secrets::token_digest(token);
-    let Some(t) = api_token::Entity::find()
+    // The token and its user in one query: every API call starts here.
+    let Some((t, u)) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(digest))
+        .find_also_related(user::Entity)
         .one(db)
         .await?
     else {
@@ -384,7 +386,7 @@ pub async fn token_user(
     if t.revoked_at.is_some() {
         return Ok(None);
     }
-    match user::Entity::find_by_id(t.user_id).one(db).await? {
+    match u {
         Some(u) if u.active => Ok(Some(load_user(db, u).await?)),
         _ => Ok(None),
     }

@@ -312,9 +312,11 @@ impl Deltas {
         );
     }
 
-    /// Writes the changes with one multi-row upsert per table and chunk.
+    /// Writes the changes with one multi-row upsert per table and chunk, all sent as one batch:
+    /// a case action touches three or four rollups, and each statement sent alone is a round
+    /// trip (on SQLite, a hand-off to the connection's worker thread).
     pub async fn apply(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let backend = db.get_database_backend();
+        let mut batch = String::new();
         let mut per_table: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
         for (key, cols) in &self.0 {
             if cols.values().all(|n| *n == 0) {
@@ -354,8 +356,16 @@ impl Deltas {
                     table.primary_key().join(", "),
                     updates.join(", ")
                 );
-                db.execute_raw(Statement::from_string(backend, sql)).await?;
+                // A rebuild's millions of rows go out in batches of about a megabyte.
+                if batch.len() + sql.len() > 1 << 20 && !batch.is_empty() {
+                    db.execute_unprepared(&std::mem::take(&mut batch)).await?;
+                }
+                batch.push_str(&sql);
+                batch.push_str(";\n");
             }
+        }
+        if !batch.is_empty() {
+            db.execute_unprepared(&batch).await?;
         }
         Ok(())
     }
