@@ -781,12 +781,8 @@ pub async fn dashboard(
 ) -> Result<Dashboard, AppError> {
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
-    let total = figures::office_figures(db, &f, OfficeGrouping::Nothing)
-        .await?
-        .into_values()
-        .next()
-        .unwrap_or_default();
     let per_office = figures::office_figures(db, &f, OfficeGrouping::Office).await?;
+    let total = figures::total_of(&per_office);
     let charts = charts(
         db,
         &f,
@@ -822,12 +818,8 @@ pub async fn summary(
 ) -> Result<StatsSummary, AppError> {
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
-    let total = figures::office_figures(db, &f, OfficeGrouping::Nothing)
-        .await?
-        .into_values()
-        .next()
-        .unwrap_or_default();
     let per_office = figures::office_figures(db, &f, OfficeGrouping::Office).await?;
+    let total = figures::total_of(&per_office);
     Ok(StatsSummary {
         selection: super::selection::describe(db, &f).await?,
         tiles: tiles(&total),

@@ -139,22 +139,42 @@ impl From<OfficeRow> for OfficeFigures {
     }
 }
 
+impl std::ops::AddAssign<&OfficeFigures> for OfficeFigures {
+    fn add_assign(&mut self, other: &OfficeFigures) {
+        for (mine, theirs) in self.tiles.iter_mut().zip(other.tiles) {
+            *mine += theirs;
+        }
+        self.receipts += other.receipts;
+        self.revenue += other.revenue;
+        self.completed += other.completed;
+        self.completed_on_time += other.completed_on_time;
+    }
+}
+
+/// The sum of per-office (or per-sector) figures: the whole selection's figures without a second
+/// scan of the rollup.
+pub fn total_of(per_group: &BTreeMap<String, OfficeFigures>) -> OfficeFigures {
+    let mut total = OfficeFigures::default();
+    for figures in per_group.values() {
+        total += figures;
+    }
+    total
+}
+
 /// What to group the office rollup by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfficeGrouping {
-    Nothing,
     Office,
     Sector,
 }
 
-/// The office rollup for the filter, summed per office, per sector or in total.
+/// The office rollup for the filter, summed per office or per sector.
 pub async fn office_figures(
     db: &impl ConnectionTrait,
     f: &Filter,
     grouping: OfficeGrouping,
 ) -> Result<BTreeMap<String, OfficeFigures>, AppError> {
     let key = match grouping {
-        OfficeGrouping::Nothing => "''",
         OfficeGrouping::Office => "office_code",
         OfficeGrouping::Sector => "CAST(sector_id AS TEXT)",
     };
@@ -169,9 +189,7 @@ pub async fn office_figures(
         &format!("SELECT {} FROM stat_office_month", columns.join(", ")),
     );
     office_where(&mut sql, f, f.year, f.months());
-    if grouping != OfficeGrouping::Nothing {
-        sql.push(&format!(" GROUP BY {key}"));
-    }
+    sql.push(&format!(" GROUP BY {key}"));
     Ok(OfficeRow::find_by_statement(sql.statement())
         .all(db)
         .await?
