@@ -205,6 +205,42 @@ async fn rollups_follow_every_action_and_totals_agree_with_the_cases(kind: Db) {
         .sum();
     let (_, body) = stats(&app, national, &format!("?year={year}")).await;
     assert_eq!(csv_revenue, body["money"]["revenue"].as_i64().unwrap());
+
+    // The per-sector chart comes from the service rollup; it must count what the cases say.
+    let csv = app
+        .client
+        .get(app.url(&format!("/stats/export/cases-by-sector.csv?year={year}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut charted: Vec<(i64, i64)> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cells = l.rsplit(',');
+            let revenue = cells.next()?.trim().parse().ok()?;
+            let cases = cells.next()?.trim().parse().ok()?;
+            Some((cases, revenue))
+        })
+        .collect();
+    let sector_of: std::collections::HashMap<i64, i32> =
+        cases.iter().map(|c| (c.id, c.sector_id)).collect();
+    let mut per_sector: std::collections::BTreeMap<i32, (i64, i64)> = Default::default();
+    for c in cases.iter().filter(|c| in_period(c.registered_at, None)) {
+        per_sector.entry(c.sector_id).or_default().0 += 1;
+    }
+    for p in payments.iter().filter(|p| in_period(p.paid_at, None)) {
+        per_sector.entry(sector_of[&p.case_id]).or_default().1 += p.amount;
+    }
+    let mut expected: Vec<(i64, i64)> = per_sector.into_values().collect();
+    expected.sort();
+    charted.sort();
+    assert!(expected.len() > 3, "several sectors: {expected:?}");
+    assert_eq!(charted, expected, "cases and revenue per sector");
     app.finish().await;
 }
 

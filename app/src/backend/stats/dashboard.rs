@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::{
     charts::{horizontal_bars, monthly_lines, Bar},
-    figures::{self, OfficeFigures, OfficeGrouping},
+    figures::{self, OfficeFigures},
     rollup::TILE_COLUMNS,
     selection::{Filter, FIRST_YEAR},
 };
@@ -346,10 +346,10 @@ async fn charts(
     }
 
     if wanted("cases-by-sector") {
-        let per_sector = figures::office_figures(db, f, OfficeGrouping::Sector).await?;
-        let mut rows: Vec<(i32, i64, i64)> = per_sector
+        let mut rows: Vec<(i32, i64, i64)> = figures::sector_figures(db, f)
+            .await?
             .iter()
-            .filter_map(|(k, v)| Some((k.parse().ok()?, v.cases(), v.revenue)))
+            .map(|s| (s.sector_id, s.registered, s.revenue))
             .filter(|(_, cases, revenue)| *cases > 0 || *revenue > 0)
             .collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -781,7 +781,7 @@ pub async fn dashboard(
 ) -> Result<Dashboard, AppError> {
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
-    let per_office = figures::office_figures(db, &f, OfficeGrouping::Office).await?;
+    let per_office = figures::office_figures(db, &f).await?;
     let total = figures::total_of(&per_office);
     let charts = charts(
         db,
@@ -818,7 +818,7 @@ pub async fn summary(
 ) -> Result<StatsSummary, AppError> {
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
-    let per_office = figures::office_figures(db, &f, OfficeGrouping::Office).await?;
+    let per_office = figures::office_figures(db, &f).await?;
     let total = figures::total_of(&per_office);
     Ok(StatsSummary {
         selection: super::selection::describe(db, &f).await?,
@@ -847,7 +847,7 @@ pub async fn export_csv(
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
     let per_office = if matches!(chart, "revenue-by-district" | "on-time") {
-        figures::office_figures(db, &f, OfficeGrouping::Office).await?
+        figures::office_figures(db, &f).await?
     } else {
         BTreeMap::new()
     };
