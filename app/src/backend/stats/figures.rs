@@ -80,6 +80,18 @@ fn scope_where(sql: &mut Sql, f: &Filter) {
     }
 }
 
+/// `WHERE` on a per-scope rollup with months: the unit, the sector and the period.
+fn scope_period_where(sql: &mut Sql, f: &Filter) {
+    let (from, to) = f.months();
+    scope_where(sql, f);
+    sql.push(" AND year = ")
+        .bind(f.year)
+        .push(" AND month BETWEEN ")
+        .bind(from as i32)
+        .push(" AND ")
+        .bind(to as i32);
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OfficeFigures {
     pub tiles: [i64; 11],
@@ -200,7 +212,6 @@ pub async fn service_figures(
     db: &impl ConnectionTrait,
     f: &Filter,
 ) -> Result<Vec<ServiceFigures>, AppError> {
-    let (from, to) = f.months();
     let mut sql = Sql::new(
         db.get_database_backend(),
         &format!(
@@ -211,14 +222,8 @@ pub async fn service_figures(
             sum("completed_on_time")
         ),
     );
-    scope_where(&mut sql, f);
-    sql.push(" AND year = ")
-        .bind(f.year)
-        .push(" AND month BETWEEN ")
-        .bind(from as i32)
-        .push(" AND ")
-        .bind(to as i32)
-        .push(" GROUP BY service_id ORDER BY registered DESC, service_id");
+    scope_period_where(&mut sql, f);
+    sql.push(" GROUP BY service_id ORDER BY registered DESC, service_id");
     Ok(ServiceFigures::find_by_statement(sql.statement())
         .all(db)
         .await?)
@@ -239,7 +244,6 @@ pub async fn sector_figures(
     db: &impl ConnectionTrait,
     f: &Filter,
 ) -> Result<Vec<SectorFigures>, AppError> {
-    let (from, to) = f.months();
     let mut sql = Sql::new(
         db.get_database_backend(),
         &format!(
@@ -248,14 +252,8 @@ pub async fn sector_figures(
             sum("revenue"),
         ),
     );
-    scope_where(&mut sql, f);
-    sql.push(" AND year = ")
-        .bind(f.year)
-        .push(" AND month BETWEEN ")
-        .bind(from as i32)
-        .push(" AND ")
-        .bind(to as i32)
-        .push(" GROUP BY sector_id");
+    scope_period_where(&mut sql, f);
+    sql.push(" GROUP BY sector_id");
     Ok(SectorFigures::find_by_statement(sql.statement())
         .all(db)
         .await?)
@@ -332,7 +330,6 @@ pub async fn durations(
     f: &Filter,
     limit: Option<usize>,
 ) -> Result<Vec<Durations>, AppError> {
-    let (from, to) = f.months();
     let mut sql = Sql::new(
         db.get_database_backend(),
         &format!(
@@ -340,14 +337,8 @@ pub async fn durations(
             sum("cases")
         ),
     );
-    scope_where(&mut sql, f);
-    sql.push(" AND year = ")
-        .bind(f.year)
-        .push(" AND month BETWEEN ")
-        .bind(from as i32)
-        .push(" AND ")
-        .bind(to as i32)
-        .push(" GROUP BY service_id, days ORDER BY service_id, days");
+    scope_period_where(&mut sql, f);
+    sql.push(" GROUP BY service_id, days ORDER BY service_id, days");
     let mut per_service: BTreeMap<i32, Vec<(i32, i64)>> = BTreeMap::new();
     for r in DurationRow::find_by_statement(sql.statement())
         .all(db)
