@@ -14,7 +14,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -61,8 +61,17 @@ fn hash_file_beside_binary() -> bool {
         .is_some_and(|file| file.is_file())
 }
 
+/// The route list, generated once per process. Generating it sets a process-wide flag in
+/// leptos_server that parks, forever, any resource first polled meanwhile (leptos#4773), so a
+/// second generation while another router in the same process renders pages (the integration
+/// tests run many servers at once) could hang that request.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.options.clone();
     let site_root = state.settings.site_root.clone();
     Router::new()
