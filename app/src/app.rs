@@ -9,7 +9,7 @@ use leptos_router::{
 
 use crate::{
     components::layout::Layout,
-    i18n::{use_texts, Locale},
+    i18n::{page_locale, use_texts},
     pages::{
         admin::{
             holidays::HolidaysPage, service::ServiceAdminPage, services::ServicesAdminPage,
@@ -40,7 +40,7 @@ use crate::{
 
 /// The document around the app. Runs on the server only, once per page load.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let lang = request_locale().code();
+    let lang = page_locale().code();
     #[cfg(feature = "ssr")]
     crate::backend::csp::set_page_policy();
     view! {
@@ -53,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="preload" href="/fonts/noto-sans-khmer-khmer-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -63,51 +63,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The language of the current request (server) or of the hydrated page (browser).
-fn request_locale() -> Locale {
-    #[cfg(feature = "ssr")]
-    {
-        use http::header::{ACCEPT_LANGUAGE, COOKIE};
-        use_context::<http::request::Parts>()
-            .map(|parts| {
-                let header = |name| {
-                    parts
-                        .headers
-                        .get(name)
-                        .and_then(|v: &http::HeaderValue| v.to_str().ok())
-                };
-                crate::i18n::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|code| Locale::from_code(&code))
-            .unwrap_or_default()
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let locale = RwSignal::new(request_locale());
-    provide_context(locale);
+    provide_context(RwSignal::new(page_locale()));
     let t = use_texts();
-
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let code = locale.get().code();
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", code);
-        }
-        // Lets end-to-end tests (and curious users) tell a hydrated page from a static one.
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Title formatter=move |page: String| {
