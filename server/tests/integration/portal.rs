@@ -200,6 +200,9 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     let (_, body) = track_json(&app, &code, &pin).await;
     assert_eq!(body["stage"], "returned");
     assert_eq!(body["paid"], true);
+    // Read in the same query as the case: the live payment's date, in Cambodian time.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    assert_eq!(body["paid_on"], today.to_string());
     assert_eq!(body["ready_for_pickup"], true);
     assert_eq!(body["passed"].as_array().unwrap().len(), 9);
     assert_eq!(body["passed"][8]["stage"], "returned");
