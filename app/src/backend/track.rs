@@ -89,7 +89,7 @@ async fn open_case(
     limit
         .hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
         .await?;
-    let live = payment::Column::CancelledAt.is_null().into();
+    let live = payment::Column::CancelledAt.is_null();
     let found = case::Entity::find()
         .filter(case::Column::Code.eq(code.as_str()))
         .column_as(
