@@ -1,6 +1,7 @@
-//! Messages beside form fields and above forms. After a plain (no-JavaScript) post the server
-//! sends the browser back with `err_<field>=<key>` or `error=<key>` in the address; after a
-//! hydrated post the action's answer carries the same keys. Both show the same text.
+//! Messages beside form fields and above forms. After a plain post (every form outside an
+//! island) the server sends the browser back with `err_<field>=<key>` or `error=<key>` in the
+//! address; a form inside an island reads the same keys from its action's answer. Both show the
+//! same text.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// The front-desk registration form. Choosing the service and the address works by plain GET
-/// round trips, so it needs no JavaScript; with JavaScript the same choices update in place.
+/// round trips (the same with JavaScript on: the page is rendered on the server only).
 #[component]
 pub fn NewCasePage() -> impl IntoView {
     let t = use_texts();

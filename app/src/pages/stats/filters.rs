@@ -9,8 +9,8 @@ use crate::{
     types::stats::{FilterOptions, StatsQuery},
 };
 
-/// The dashboard's filters as a GET form: a plain reload without JavaScript, a client-side
-/// navigation (and chart redraw) with it.
+/// The dashboard's filters as a GET form: each choice is a page load with its own address, which
+/// leadership can bookmark or send on.
 #[component]
 pub fn StatsFilters(
     query: StatsQuery,
