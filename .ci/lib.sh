@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # Build outputs live outside the clone so that a fresh clone reuses an earlier build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/owso-target}"
+# Every clean clone is a new path, so its incremental state is never reused, yet it stayed in the
+# shared target directory: 30 GB after two days of clean-clone runs filled the disk mid-build.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 BIN="$CARGO_TARGET_DIR/release/owso"
 
