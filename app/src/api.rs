@@ -142,21 +142,23 @@ pub(crate) fn back_to_form<T>(
     fail_to(&format!("{path}{separator}{}", encode_query(&kept)), err)
 }
 
-/// `k=v&…` with every byte outside the unreserved set percent-encoded.
+/// `text` with every byte outside the unreserved set percent-encoded, for one part of a URL.
+pub(crate) fn encode_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `k=v&…` with every key and value percent-encoded.
 pub(crate) fn encode_query(params: &[(String, String)]) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
     params
         .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

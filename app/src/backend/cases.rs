@@ -505,7 +505,7 @@ pub async fn live_payment(
 ) -> Result<Option<payment::Model>, AppError> {
     Ok(payment::Entity::find()
         .filter(payment::Column::CaseId.eq(case_id))
-        .filter(payment::Column::CancelledAt.is_null())
+        .filter(payment::is_live())
         .one(db)
         .await?)
 }

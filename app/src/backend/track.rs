@@ -89,7 +89,6 @@ async fn open_case(
     limit
         .hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
         .await?;
-    let live = payment::Column::CancelledAt.is_null();
     let found = case::Entity::find()
         .filter(case::Column::Code.eq(code.as_str()))
         .column_as(
@@ -97,7 +96,7 @@ async fn open_case(
                 payment::Entity,
                 payment::Column::CaseId,
                 payment::Column::PaidAt,
-                Some(live),
+                Some(payment::is_live()),
             ),
             "live_paid_at",
         )

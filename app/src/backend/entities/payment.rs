@@ -22,3 +22,8 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The payments in force: a cancelled one no longer counts for the case, its receipt or revenue.
+pub fn is_live() -> sea_orm::sea_query::SimpleExpr {
+    Column::CancelledAt.is_null()
+}

@@ -584,7 +584,7 @@ pub async fn rebuild(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         let payments: BTreeMap<i64, payment::Model> = payment::Entity::find()
             .filter(payment::Column::CaseId.gt(after_id))
             .filter(payment::Column::CaseId.lte(last_id))
-            .filter(payment::Column::CancelledAt.is_null())
+            .filter(payment::is_live())
             .all(db)
             .await?
             .into_iter()

@@ -85,7 +85,7 @@ fn search_later(text: String, live: RwSignal<Option<(String, Result<Catalogue, A
     }
     let timeout = gloo_timers::callback::Timeout::new(300, move || {
         let text = text.trim().to_string();
-        let url = format!("/services?q={}", encode_component(&text));
+        let url = format!("/services?q={}", crate::api::encode_component(&text));
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
@@ -102,18 +102,6 @@ fn search_later(text: String, live: RwSignal<Option<(String, Result<Catalogue, A
     });
     // Dropping the previous timeout cancels it.
     PENDING.with(|p| *p.borrow_mut() = Some(timeout));
-}
-
-#[cfg(feature = "hydrate")]
-fn encode_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
