@@ -4,43 +4,19 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::{
     components::layout::Layout,
-    i18n::{page_locale, use_texts},
-    pages::{
-        admin::{
-            holidays::HolidaysPage, service::ServiceAdminPage, services::ServicesAdminPage,
-            users::UsersPage,
-        },
-        audits::{audit::AuditPage, checklist::ChecklistPage, list::AuditsPage, new::NewAuditPage},
-        auth::login::LoginPage,
-        not_found::NotFound,
-        public::{
-            apply::ApplyPage,
-            complaints::{new::NewComplaintPage, track::TrackComplaintPage},
-            home::HomePage,
-            office::OfficePageView,
-            offices::OfficesPage,
-            scorecard::ScorecardPage,
-            service::ServicePageView,
-            services::ServicesPage,
-            track::TrackPage,
-        },
-        reports::{index::ReportsPage, period::ReportPage},
-        staff::{
-            case::CasePage, complaints::StaffComplaintsPage, inbox::InboxPage,
-            new_case::NewCasePage, receipt::ReceiptPage,
-        },
-        stats::dashboard::StatsPage,
-    },
+    i18n::{use_texts, Locale},
+    pages::{not_found::NotFound, public::home::HomePage, public::track::TrackPage},
+    routes::*,
 };
 
 /// The document around the app. Runs on the server only, once per page load.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let lang = page_locale().code();
+    let lang = request_locale().code();
     #[cfg(feature = "ssr")]
     crate::backend::csp::set_page_policy();
     view! {
@@ -53,7 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="preload" href="/fonts/noto-sans-khmer-khmer-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
@@ -63,11 +39,51 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The language of the current request (server) or of the hydrated page (browser).
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
+        use_context::<http::request::Parts>()
+            .map(|parts| {
+                let header = |name| {
+                    parts
+                        .headers
+                        .get(name)
+                        .and_then(|v: &http::HeaderValue| v.to_str().ok())
+                };
+                crate::i18n::negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Locale::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(RwSignal::new(page_locale()));
+    let locale = RwSignal::new(request_locale());
+    provide_context(locale);
     let t = use_texts();
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let code = locale.get().code();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", code);
+        }
+        // Lets end-to-end tests (and curious users) tell a hydrated page from a static one.
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Title formatter=move |page: String| {
@@ -77,33 +93,33 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("offices") view=OfficesPage ssr=SsrMode::Async />
-                    <Route path=path!("offices/:code") view=OfficePageView ssr=SsrMode::Async />
-                    <Route path=path!("scorecard") view=ScorecardPage ssr=SsrMode::Async />
-                    <Route path=path!("services") view=ServicesPage ssr=SsrMode::Async />
-                    <Route path=path!("services/:key") view=ServicePageView ssr=SsrMode::Async />
+                    <Route path=path!("offices") view={Lazy::<OfficesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("offices/:code") view={Lazy::<OfficeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("scorecard") view={Lazy::<ScorecardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("services/:key") view={Lazy::<ServiceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("track") view=TrackPage ssr=SsrMode::Async />
                     <Route path=path!("track/:code") view=TrackPage ssr=SsrMode::Async />
-                    <Route path=path!("apply") view=ApplyPage ssr=SsrMode::Async />
-                    <Route path=path!("complaints/new") view=NewComplaintPage ssr=SsrMode::Async />
-                    <Route path=path!("complaints/track") view=TrackComplaintPage ssr=SsrMode::Async />
-                    <Route path=path!("staff/complaints") view=StaffComplaintsPage ssr=SsrMode::Async />
-                    <Route path=path!("stats") view=StatsPage ssr=SsrMode::Async />
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("staff/inbox") view=InboxPage ssr=SsrMode::Async />
-                    <Route path=path!("staff/cases/new") view=NewCasePage ssr=SsrMode::Async />
-                    <Route path=path!("staff/cases/:code") view=CasePage ssr=SsrMode::Async />
-                    <Route path=path!("staff/cases/:code/receipt") view=ReceiptPage ssr=SsrMode::Async />
-                    <Route path=path!("reports") view=ReportsPage ssr=SsrMode::Async />
-                    <Route path=path!("reports/:period") view=ReportPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/services") view=ServicesAdminPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/services/:id") view=ServiceAdminPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/holidays") view=HolidaysPage ssr=SsrMode::Async />
-                    <Route path=path!("audits") view=AuditsPage ssr=SsrMode::Async />
-                    <Route path=path!("audits/new") view=NewAuditPage ssr=SsrMode::Async />
-                    <Route path=path!("audits/:id") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("audits/:id/cases/:code") view=ChecklistPage ssr=SsrMode::Async />
+                    <Route path=path!("apply") view={Lazy::<ApplyRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("complaints/new") view={Lazy::<NewComplaintRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("complaints/track") view={Lazy::<TrackComplaintRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/complaints") view={Lazy::<StaffComplaintsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("stats") view={Lazy::<StatsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/:code") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/cases/:code/receipt") view={Lazy::<ReceiptRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("reports/:period") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/services") view={Lazy::<ServicesAdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/services/:id") view={Lazy::<ServiceAdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits") view={Lazy::<AuditsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits/new") view={Lazy::<NewAuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits/:id") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits/:id/cases/:code") view={Lazy::<ChecklistRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

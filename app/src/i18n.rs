@@ -102,41 +102,9 @@ fn accept_language_locale(header: &str) -> Option<Locale> {
     best.map(|(_, l)| l)
 }
 
-/// The language of the current request (server) or of the page (browser, read from `<html lang>`).
-pub fn page_locale() -> Locale {
-    #[cfg(feature = "ssr")]
-    {
-        use http::header::{ACCEPT_LANGUAGE, COOKIE};
-        use_context::<http::request::Parts>()
-            .map(|parts| {
-                let header = |name| {
-                    parts
-                        .headers
-                        .get(name)
-                        .and_then(|v: &http::HeaderValue| v.to_str().ok())
-                };
-                negotiate(header(COOKIE), header(ACCEPT_LANGUAGE))
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|code| Locale::from_code(&code))
-            .unwrap_or_default()
-    }
-}
-
-/// The page's language as a signal. `App` provides it on the server; an island hydrating in the
-/// browser has no `App` above it and reads the page's language instead.
+/// The page's language as a signal, provided once by `App`.
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<RwSignal<Locale>>().unwrap_or_else(|| {
-        let locale = RwSignal::new(page_locale());
-        provide_context(locale);
-        locale
-    })
+    expect_context::<RwSignal<Locale>>()
 }
 
 /// The current texts; call it inside a reactive closure so the page follows a language switch.

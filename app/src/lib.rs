@@ -1,6 +1,5 @@
-//! OWSO web application: pages, server functions and shared types, from one codebase. Pages are
-//! rendered on the server only (Leptos islands); the few interactive parts, marked `#[island]`,
-//! are the only code compiled for the browser, which keeps the wasm a phone downloads small.
+//! OWSO web application: pages, server functions and shared types, rendered on the server and
+//! hydrated in the browser from one codebase.
 
 // Deeply nested view types (tables of forms) need more than the default 128 levels when the
 // compiler lays out their async hydration code.
@@ -14,6 +13,7 @@ pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod routes;
 pub mod types;
 
 #[cfg(feature = "ssr")]
@@ -25,13 +25,6 @@ pub use app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_islands();
-    // The loader hydrates the islands right after this returns, in the same task; the marker
-    // comes a task later, so whoever waits for it (end-to-end tests) finds them live.
-    gloo_timers::callback::Timeout::new(0, || {
-        if let Some(body) = leptos::prelude::document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    })
-    .forget();
+    // Lazy routes need the lazy mount: a page opened directly may have to load its chunk first.
+    leptos::mount::hydrate_lazy(App);
 }

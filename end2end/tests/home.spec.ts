@@ -40,21 +40,19 @@ test('Khmer is drawn with the served webfont, not as boxes', async ({ page, cont
 test('the language switch goes to English and is remembered', async ({ page }, info) => {
   await page.goto('/');
   await ready(page, info);
+  if (jsEnabled(info)) {
+    // A marker on window survives only if the switch does not reload the page.
+    await page.evaluate(() => ((window as any).__noReload = true));
+  }
   await page.getByTestId('lang-switch').click();
-  // A plain post with or without JavaScript: the server answers the same page in English.
-  await expect(page).toHaveURL(/:\d+\/\??$/);
   await expect(page.getByTestId('home-title')).toHaveText('Administrative services through one window');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.locator('.figure-value').first()).toHaveText('210');
+  if (jsEnabled(info)) {
+    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+  }
   const cookies = await page.context().cookies();
   expect(cookies.find((c) => c.name === 'owso_lang')?.value).toBe('en');
-  if (jsEnabled(info)) {
-    // Islands render in the browser in the page's language too.
-    await page.goto('/services');
-    await ready(page, info);
-    await page.getByTestId('service-search').fill('guest');
-    await expect(page.getByTestId('service-count')).toHaveText(/^\d+ services found$/);
-  }
   await page.goto('/offices');
   await expect(page.locator('h1')).toHaveText('One Window Service Offices');
   await page.getByTestId('lang-switch').click();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ready, screenshot, signIn } from './helpers';
+import { jsEnabled, ready, screenshot, signIn } from './helpers';
 
 test('the national viewer filters the dashboard, drills into a district and downloads its CSV', async ({ page }, info) => {
   await signIn(page, info, 'national');
@@ -22,7 +22,8 @@ test('the national viewer filters the dashboard, drills into a district and down
   await screenshot(page, info, 'stats-dashboard-desktop');
   await page.setViewportSize({ width: 360, height: 740 });
 
-  // A filter: Phnom Penh, first quarter: a GET form, so the address can be bookmarked.
+  // A filter: Phnom Penh, first quarter. With JavaScript the page is not reloaded.
+  if (jsEnabled(info)) await page.evaluate(() => ((window as any).__stayed = true));
   await page.getByTestId('province-select').selectOption('12');
   await page.getByTestId('quarter-select').selectOption('1');
   await page.getByTestId('stats-apply').click();
@@ -30,6 +31,7 @@ test('the national viewer filters the dashboard, drills into a district and down
   await expect(page).toHaveURL(/quarter=1/);
   await expect(page.getByTestId('stats-scope')).toContainText('ភ្នំពេញ');
   await expect(page.getByTestId('stats-scope')).toContainText('ត្រីមាសទី ១');
+  if (jsEnabled(info)) expect(await page.evaluate(() => (window as any).__stayed)).toBe(true);
 
   // Drill into the district with the most revenue by clicking its bar.
   const bar = page.getByTestId('chart-revenue-by-district').locator('svg a').first();

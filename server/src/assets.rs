@@ -1,14 +1,17 @@
-//! Static files: the hydrate bundle and stylesheet under `/pkg`, served from the brotli and
-//! gzip copies that `cargo leptos build --release --precompress` writes beside each file, and
-//! cached for a year when their names carry a content hash (they change name when they change).
-//! Fonts and other public files are cached for a week. Anything else falls through to the
-//! Leptos file-and-error handler.
+//! Static files: the hydrate bundle, its lazy chunks and the stylesheet under `/pkg`, served
+//! from the brotli and gzip copies that `cargo leptos build --release --precompress --split`
+//! writes beside each file. Only files whose name is taken from their final content are cached
+//! for a year; the rest are revalidated on each use (see [`content_named`]). Fonts and other
+//! public files are cached for a week. Anything else falls through to the Leptos file-and-error
+//! handler.
 
 use std::path::Path;
 
 use app::backend::state::AppState;
 use axum::{
+    extract::Request,
     http::{header, HeaderValue},
+    middleware::Next,
     Router,
 };
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
@@ -30,11 +33,23 @@ pub fn routes(site_root: &Path, hashed: bool) -> Router<AppState> {
             HeaderValue::from_static(value),
         )
     };
+    let pkg_cache = move |req: Request, next: Next| async move {
+        let immutable = hashed && content_named(req.uri().path());
+        let mut res = next.run(req).await;
+        res.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(if immutable {
+                IMMUTABLE
+            } else {
+                REVALIDATE
+            }));
+        res
+    };
     Router::new()
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
-                .layer(cache(if hashed { IMMUTABLE } else { REVALIDATE }))
+                .layer(axum::middleware::from_fn(pkg_cache))
                 .service(files("pkg")),
         )
         .nest_service(
@@ -43,4 +58,43 @@ pub fn routes(site_root: &Path, hashed: bool) -> Router<AppState> {
                 .layer(cache(ONE_WEEK))
                 .service(files("fonts")),
         )
+}
+
+/// Whether a bundle file may be cached for a year: its name carries a hash of its final content,
+/// so a changed file always comes under a new name. That holds for the stylesheet, the main wasm
+/// and each area's own `split_*_area_*` module. It does not hold for the shared `chunk_N.wasm`
+/// files (numbered, not hashed: a rebuild can put other code under the same number), for the
+/// split loader and manifest, or for the main JS, whose name cargo-leptos takes before it writes
+/// the loader's name into it. Those are revalidated instead.
+fn content_named(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    let hashed = parts.len() >= 3 && parts[parts.len() - 2].len() >= 16;
+    let extension = parts.last().copied().unwrap_or_default();
+    hashed
+        && !name.starts_with("chunk_")
+        && !name.starts_with("__wasm_split")
+        && matches!(extension, "wasm" | "css")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_named;
+
+    #[test]
+    fn only_files_named_from_their_final_content_are_immutable() {
+        assert!(content_named("/owso.JsDAfOT0namgmCBelWx6Jw.wasm"));
+        assert!(content_named("/owso.oI-gPPxnIc1CvNn-xl0JuA.css"));
+        assert!(content_named(
+            "/split_staff_area_814858377882570025.SZVFK4K0tyc1JVxuHuLFqA.wasm"
+        ));
+        assert!(!content_named("/chunk_27.wasm"));
+        assert!(!content_named("/owso.xlfY_i6tP__uXJ3HDWwmIg.js"));
+        assert!(!content_named("/__wasm_split.r1Zd5nIli8LneSHKvqJybA.js"));
+        assert!(!content_named(
+            "/__wasm_split_manifest.1ZvkOWZ7b2LU-C-U1IXSRQ.json"
+        ));
+        assert!(!content_named("/owso.wasm"));
+        assert!(!content_named("/owso.css"));
+    }
 }

@@ -15,6 +15,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Asked again on every navigation, so signing in or out shows at once.
     let path = leptos_router::hooks::use_location().pathname;
     let user = Resource::new(move || path.get(), |_| me());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |previous: Option<String>| {
+        let now = path.get();
+        if previous.is_some_and(|p| p != now) {
+            focus_heading_soon();
+        }
+        now
+    });
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
@@ -55,4 +63,38 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p class="demo-note">{move || t().demo_data_notice}</p>
         </footer>
     }
+}
+
+/// After a client-side navigation, moves the focus to the new page's heading, as a page load
+/// would, so a screen reader announces the new page. The page may still be fetching its chunk
+/// and data, so this waits for a heading that was not there before, up to three seconds.
+#[cfg(feature = "hydrate")]
+fn focus_heading_soon() {
+    use wasm_bindgen::JsCast;
+    let old = document().query_selector("main h1").ok().flatten();
+    let tries = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    fn attempt(old: Option<web_sys::Element>, tries: std::rc::Rc<std::cell::Cell<u32>>) {
+        set_timeout(
+            move || {
+                let found = document().query_selector("main h1").ok().flatten();
+                match found {
+                    Some(h1) if old.as_ref() != Some(&h1) => {
+                        if !h1.has_attribute("tabindex") {
+                            let _ = h1.set_attribute("tabindex", "-1");
+                        }
+                        if let Ok(h1) = h1.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = h1.focus();
+                        }
+                    }
+                    _ if tries.get() < 30 => {
+                        tries.set(tries.get() + 1);
+                        attempt(old, tries);
+                    }
+                    _ => {}
+                }
+            },
+            std::time::Duration::from_millis(100),
+        );
+    }
+    attempt(old, tries);
 }

@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{
+    components::Form,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::{
     api::public::get_catalogue,
-    error::AppError,
     format::{format_number, format_riel},
     i18n::{fill, use_locale, use_texts},
     pages::staff::case::error_text,
@@ -24,81 +26,50 @@ pub fn ServicesPage() -> impl IntoView {
         move || (q(), sector()),
         |(q, sector)| get_catalogue(Some(q), sector),
     );
+    let navigate = use_navigate();
+    let on_input = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        search_later(event_target_value(&ev), navigate.clone());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &navigate);
+    };
     view! {
         <Title text=move || t().services_title />
         <h1>{move || t().services_title}</h1>
         <p class="lede">{move || t().services_lede}</p>
-        <ServiceSearch q=q()>
-            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
-                {move || catalogue.get().map(|result| view! { <CatalogueAnswer result searching=!q().trim().is_empty() sector=sector() /> })}
-            </Suspense>
-        </ServiceSearch>
-    }
-}
-
-/// The search form above the server's listing (`children`). In the browser, once the user stops
-/// typing for a moment, the catalogue is asked for the words typed and its answer replaces the
-/// listing; the address follows with `?q=`, so reloading or sharing it shows the same results.
-#[island]
-fn ServiceSearch(q: String, children: Children) -> impl IntoView {
-    let t = use_texts();
-    let live = RwSignal::new(None::<(String, Result<Catalogue, AppError>)>);
-    let on_input = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        search_later(event_target_value(&ev), live);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, live);
-    };
-    view! {
-        <form method="get" action="/services" class="search" role="search">
-            <input type="search" name="q" value=q on:input=on_input
+        <Form method="GET" action="/services" attr:class="search" attr:role="search">
+            <input type="search" name="q" value=q() on:input=on_input
                 aria-label=move || t().service_search placeholder=move || t().service_search
                 maxlength="100" data-testid="service-search" />
             <button type="submit">{move || t().search}</button>
-        </form>
-        <div hidden=move || live.with(Option::is_some)>{children()}</div>
-        {move || live.get().map(|(q, result)| view! { <CatalogueAnswer result searching=!q.trim().is_empty() sector=None /> })}
+        </Form>
+        <Transition fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || catalogue.get().map(|result| match result {
+                Ok(c) => view! { <CatalogueView catalogue=c searching=!q().trim().is_empty() sector=sector() /> }.into_any(),
+                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+            })}
+        </Transition>
     }
 }
 
-#[component]
-fn CatalogueAnswer(
-    result: Result<Catalogue, AppError>,
-    searching: bool,
-    sector: Option<String>,
-) -> impl IntoView {
-    let t = use_texts();
-    match result {
-        Ok(catalogue) => view! { <CatalogueView catalogue searching sector /> }.into_any(),
-        Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
-    }
-}
-
-/// Asks for `text` once the user has paused for 300 ms; an answer that arrives after a newer
-/// question was asked is dropped, so fast typing never ends on a stale list.
+/// Searches once the user has stopped typing for a moment, by changing the address: the page
+/// then reads the same `?q=` a plain form would send.
 #[cfg(feature = "hydrate")]
-fn search_later(text: String, live: RwSignal<Option<(String, Result<Catalogue, AppError>)>>) {
-    use std::cell::{Cell, RefCell};
+fn search_later(text: String, navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static) {
+    use std::cell::RefCell;
     thread_local! {
         static PENDING: RefCell<Option<gloo_timers::callback::Timeout>> = const { RefCell::new(None) };
-        static ASKED: Cell<u64> = const { Cell::new(0) };
     }
     let timeout = gloo_timers::callback::Timeout::new(300, move || {
-        let text = text.trim().to_string();
-        let url = format!("/services?q={}", crate::api::encode_component(&text));
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-        let asked = ASKED.with(|n| {
-            n.set(n.get() + 1);
-            n.get()
-        });
-        leptos::task::spawn_local(async move {
-            let result = get_catalogue(Some(text.clone()), None).await;
-            if ASKED.with(Cell::get) == asked {
-                live.set(Some((text, result)));
-            }
-        });
+        let url = format!("/services?q={}", crate::api::encode_component(text.trim()));
+        navigate(
+            &url,
+            leptos_router::NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     });
     // Dropping the previous timeout cancels it.
     PENDING.with(|p| *p.borrow_mut() = Some(timeout));

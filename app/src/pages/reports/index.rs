@@ -1,5 +1,6 @@
-//! `/reports`: the report form. A plain GET form to `/reports/open`, which sends the browser on
-//! to `/reports/{year}-{part}` with the unit chosen, with or without JavaScript.
+//! `/reports`: the report form. Without JavaScript a GET form to `/reports/open`, which sends the
+//! browser on to `/reports/{year}-{part}` with the unit chosen; with it, the page goes there in
+//! place.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,6 +39,7 @@ fn ReportForm(choices: ReportChoices) -> impl IntoView {
     let current = choices.current;
     let own = choices.own.clone();
     let current_href = format!("/reports/{}", current.id());
+    let navigate = leptos_router::hooks::use_navigate();
     view! {
         <p class="lede">{move || t().reports_lede}</p>
         <p>
@@ -45,7 +47,7 @@ fn ReportForm(choices: ReportChoices) -> impl IntoView {
                 {move || format!("{} · {} · {}", t().report_current, period_title(t(), current, locale.get()), unit_name(t(), &own, locale.get()))}
             </a>
         </p>
-        <form method="get" action="/reports/open" class="card stack" data-testid="report-form">
+        <form method="get" action="/reports/open" class="card stack" data-testid="report-form" on:submit=move |ev| open_in_place(ev, &navigate)>
             <label>{move || t().report_year}
                 <select name="year" data-testid="report-year">
                     {choices.years.iter().map(|y| {
@@ -87,4 +89,45 @@ fn ReportForm(choices: ReportChoices) -> impl IntoView {
             <button type="submit" class="primary" data-testid="report-open">{move || t().report_open}</button>
         </form>
     }
+}
+
+/// The same address `/reports/open` would send the browser to, reached by the router instead.
+fn open_in_place(
+    ev: leptos::ev::SubmitEvent,
+    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let value = |name: &str| {
+            form.query_selector(&format!("[name={name}]"))
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty())
+        };
+        let clean =
+            |s: String| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect() };
+        let unit = match (value("province"), value("office")) {
+            (_, Some(o)) => format!("?office={}", clean(o)),
+            (Some(p), _) => format!("?province={}", clean(p)),
+            _ => String::new(),
+        };
+        let href = format!(
+            "/reports/{}-{}{unit}",
+            clean(value("year").unwrap_or_default()),
+            clean(value("part").unwrap_or_default())
+        );
+        ev.prevent_default();
+        navigate(&href, Default::default());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, navigate);
 }

@@ -129,7 +129,7 @@ fn ReportView(report: Report) -> impl IntoView {
 
 /// Without JavaScript, a hint to use the browser's print command; once hydrated, a button that
 /// opens the print dialog. The hint is rendered first on both sides, so hydration matches.
-#[island]
+#[component]
 fn PrintButton() -> impl IntoView {
     let t = use_texts();
     let hydrated = RwSignal::new(false);

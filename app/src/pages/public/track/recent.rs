@@ -1,6 +1,5 @@
 //! The last codes looked up on this device, kept in the browser's local storage. Never the PIN.
-//! Both parts are islands: storage exists only in the browser, so they do nothing on the server
-//! and without JavaScript.
+//! Everything that touches storage runs only in the browser, after hydration.
 
 use leptos::prelude::*;
 
@@ -11,25 +10,27 @@ const KEY: &str = "owso_track_codes";
 #[cfg(feature = "hydrate")]
 const KEEP: usize = 5;
 
-/// Puts `code` first in the device's list once the page is live in the browser. Renders nothing.
-#[island]
-pub fn RememberCode(code: String) -> impl IntoView {
+/// Puts `code` first in the device's list once the page is live in the browser.
+pub fn remember(code: &str) {
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
+    {
         use gloo_storage::{LocalStorage, Storage};
-        let mut codes: Vec<String> = LocalStorage::get(KEY).unwrap_or_default();
-        codes.retain(|c| *c != code && crate::domain::RegistrationCode::parse(c).is_ok());
-        codes.insert(0, code.clone());
-        codes.truncate(KEEP);
-        // A full or disabled storage only loses the convenience.
-        let _ = LocalStorage::set(KEY, &codes);
-    });
+        let code = code.to_string();
+        Effect::new(move |_| {
+            let mut codes: Vec<String> = LocalStorage::get(KEY).unwrap_or_default();
+            codes.retain(|c| *c != code && crate::domain::RegistrationCode::parse(c).is_ok());
+            codes.insert(0, code.clone());
+            codes.truncate(KEEP);
+            // A full or disabled storage only loses the convenience.
+            let _ = LocalStorage::set(KEY, &codes);
+        });
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = code;
 }
 
 /// Links to the remembered codes' PIN pages; empty on the server and without JavaScript.
-#[island]
+#[component]
 pub fn RecentCodes() -> impl IntoView {
     let t = use_texts();
     let codes = RwSignal::new(Vec::<String>::new());

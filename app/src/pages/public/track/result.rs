@@ -14,6 +14,7 @@ use crate::{
 pub fn TrackResult(view: TrackView) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
+    recent::remember(&view.code);
     let v = view.clone();
     let code = v.code.clone();
     let stage_key = v.stage.text_key();
@@ -43,7 +44,6 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
     };
     view! {
         <Title text=move || fill(t().track_result_title, &[("code", &code)]) />
-        <recent::RememberCode code=v.code.clone() />
         <h1 data-testid="track-title">{let code = v.code.clone(); move || fill(t().track_result_title, &[("code", &code)])}</h1>
         <section class="card">
             <dl class="facts">
