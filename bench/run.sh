@@ -4,10 +4,13 @@
 #   P1 status lookup page under oha at 64 connections, 100k cases, SQLite
 #   P2 dashboard server time at each size on SQLite (default 100k,1M,5M; OWSO_BENCH_SIZES) and
 #      PostgreSQL (default the same; OWSO_BENCH_PG_SIZES) (cargo bench --bench dashboard)
-#   P3 hydrate bundle raw / gzip / brotli
+#   P3 hydrate bundle raw / gzip / brotli; P3a the entry a phone needs for /track, P3b each
+#      lazily loaded area (bench/chunks.mjs)
 #   P4 /track result page bytes after compression
 #   P5 complete workflows per second through the API on SQLite and PostgreSQL
 #      (cargo bench --bench writes)
+#   P7 time until /track (and the inbox after sign-in) is usable on a first visit, 4x CPU
+#      slowdown, 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT (bench/p7.mjs, Chromium)
 # Usage: bench/run.sh            (all; about 100 minutes on 2 cores, most of it generating 5M cases twice)
 #        OWSO_BENCH_SIZES=100000,1000000 bench/run.sh
 #        OWSO_BENCH_PARTS="p1 p3 p4" bench/run.sh   (only some figures; the others say so)
@@ -27,7 +30,7 @@ SIZES="${OWSO_BENCH_SIZES:-100000,1000000,5000000}"
 # The generator makes ~2,600 cases/s on PostgreSQL here (one backend inserting), so 5M there
 # takes about 35 minutes; OWSO_BENCH_PG_SIZES=100000,1000000 skips it.
 PG_SIZES="${OWSO_BENCH_PG_SIZES:-$SIZES}"
-PARTS=" ${OWSO_BENCH_PARTS:-p1 p2 p3 p4 p5} "
+PARTS=" ${OWSO_BENCH_PARTS:-p1 p2 p3 p4 p5 p7} "
 want() { [[ "$PARTS" == *" $1 "* ]]; }
 WORK="$(mktemp -d)"
 RESULTS="$WORK/results"
@@ -40,15 +43,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for part in p1 p2 p3 p4 p5; do echo "not measured in this run" >"$RESULTS/$part"; done
+for part in p1 p2 p3 p3ab p4 p5 p7; do echo "not measured in this run" >"$RESULTS/$part"; done
 
 if want p3; then
 step "P3: hydrate bundle size"
 node bench/sizes.mjs "$ROOT/target/site/pkg" | tee "$RESULTS/p3"
+node bench/chunks.mjs "$ROOT/target/site/pkg" | tee "$RESULTS/p3ab"
 fi
 
-if want p1 || want p4; then
-step "P1 and P4: status lookups on 100,000 cases (SQLite)"
+if want p1 || want p4 || want p7; then
+step "P1, P4 and P7: status lookups on 100,000 cases (SQLite)"
 export DATABASE_URL="sqlite://$WORK/lookup.db"
 export OWSO_ADDR="127.0.0.1:$PORT"
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
@@ -72,9 +76,14 @@ CASE="$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'content-type: applicatio
   "http://$OWSO_ADDR/api/v1/cases")"
 CODE="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])' <<<"$CASE")"
 PIN="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["pin"])' <<<"$CASE")"
-URL="http://$OWSO_ADDR/track?code=$CODE&pin=$PIN"
-oha -c 64 -z 5s --no-tui "$URL" >/dev/null   # warm-up
-oha -c 64 -z 20s --no-tui --output-format json "$URL" >"$RESULTS/p1.json"
+# The page a citizen lands on after typing the PIN: /track/{code}, opened by the lookup grant
+# that the form's POST leaves in a cookie (the PIN is never in a URL).
+GRANT="$(curl -fsS -o /dev/null -D - -H 'accept: text/html' --data-urlencode "code=$CODE" \
+  --data-urlencode "pin=$PIN" "http://$OWSO_ADDR/api/track/lookup" \
+  | sed -n 's/^set-cookie: *\(owso_track=[^;]*\).*/\1/Ip' | head -n 1)"
+URL="http://$OWSO_ADDR/track/$CODE"
+oha -c 64 -z 5s --no-tui -H "cookie: $GRANT" "$URL" >/dev/null   # warm-up
+oha -c 64 -z 20s --no-tui -H "cookie: $GRANT" --output-format json "$URL" >"$RESULTS/p1.json"
 python3 - "$RESULTS/p1.json" <<'PY' | tee "$RESULTS/p1"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -84,8 +93,12 @@ print(f"{s['requestsPerSec']:.0f} req/s; p50 {p['p50']*1000:.1f} ms, p99 {p['p99
       f"success rate {s['successRate']*100:.1f}%; status codes {codes}")
 PY
 for enc in br gzip identity; do
-  printf '%s %s\n' "$enc" "$(curl -s -o /dev/null -H "accept-encoding: $enc" -w '%{size_download}' "$URL")"
+  printf '%s %s\n' "$enc" "$(curl -s -o /dev/null -H "cookie: $GRANT" -H "accept-encoding: $enc" -w '%{size_download}' "$URL")"
 done | tee "$RESULTS/p4"
+if want p7; then
+  ensure_chromium
+  node bench/p7.mjs "http://$OWSO_ADDR" "$ROOT/target/site/pkg" 5 | tee "$RESULTS/p7"
+fi
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 fi
 
@@ -111,11 +124,15 @@ step "writing BENCHMARKS.md"
   echo
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM, $(uname -sr), $(rustc --version | cut -d' ' -f1-2)."
   echo
-  echo "## P1 status lookup page (\`GET /track?code=…&pin=…\`, 64 connections, 20 s, 100k cases, SQLite)"
+  echo "## P1 status lookup page (\`GET /track/{code}\` with the lookup grant, 64 connections, 20 s, 100k cases, SQLite)"
   echo; echo "oha $OHA_VERSION: $(cat "$RESULTS/p1")"; echo
   echo "## P2 dashboard server time (national viewer unless said; median of 20 after 3 warm-ups)"
   echo; echo '```'; cat "$RESULTS/p2"; echo '```'; echo
-  echo "## P3 hydrate bundle"
+  echo "## P3a, P3b what a phone downloads: the entry, each lazily loaded area, the whole app"
+  echo; echo '```'; cat "$RESULTS/p3ab"; echo '```'; echo
+  echo "## P7 first visit until usable (Chromium, 4x CPU slowdown, 1.6 Mbit/s, 150 ms RTT)"
+  echo; echo '```'; cat "$RESULTS/p7"; echo '```'; echo
+  echo "## P3 hydrate bundle, every file"
   echo; echo "| file | raw | gzip -9 | brotli 11 |"; echo "|---|---|---|---|"; cat "$RESULTS/p3"; echo
   echo "## P4 \`/track\` result page, bytes on the wire by \`Accept-Encoding\`"
   echo; echo '```'; cat "$RESULTS/p4"; echo '```'; echo

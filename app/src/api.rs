@@ -34,14 +34,33 @@ pub(crate) fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError>
 /// The session token from the request's cookie.
 #[cfg(feature = "ssr")]
 pub(crate) fn session_token() -> Option<String> {
+    request_cookie(crate::backend::auth::SESSION_COOKIE)
+}
+
+/// A cookie of the current request, when present and not empty.
+#[cfg(feature = "ssr")]
+pub(crate) fn request_cookie(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
     header
         .split(';')
         .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == crate::backend::auth::SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// Whether the request is a plain HTML form post (no JavaScript), which expects a page back.
+#[cfg(feature = "ssr")]
+pub(crate) fn is_plain_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
 }
 
 /// The client's address and user agent, for the audit log.
@@ -96,15 +115,7 @@ pub(crate) fn set_cookie(cookie: &str) {
 #[cfg(feature = "ssr")]
 pub(crate) fn fail_to<T>(path: &str, err: AppError) -> Result<T, AppError> {
     leptos_axum::redirect(path);
-    let plain_form = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false);
-    if plain_form {
+    if is_plain_form() {
         Err(err)
     } else {
         with_status(Err(err))
@@ -123,13 +134,17 @@ pub(crate) fn error_param(err: &AppError) -> String {
 
 /// Sends a plain form post back to its form with what was typed (`kept`, never passwords) and
 /// one `err_<field>` per problem, so the form shows each message beside its field without
-/// JavaScript. Errors that concern no field go in `error`.
+/// JavaScript. Errors that concern no field go in `error`. A hydrated page is not redirected:
+/// it shows the error beside the fields it still holds, and what was typed stays out of URLs.
 #[cfg(feature = "ssr")]
 pub(crate) fn back_to_form<T>(
     path: &str,
     mut kept: Vec<(String, String)>,
     err: AppError,
 ) -> Result<T, AppError> {
+    if !is_plain_form() {
+        return with_status(Err(err));
+    }
     match &err {
         AppError::Validation(fields) => kept.extend(
             fields

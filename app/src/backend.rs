@@ -11,6 +11,7 @@ pub mod complaints;
 pub mod csp;
 pub mod db;
 pub mod entities;
+pub mod flash;
 pub mod geo;
 pub mod inbox;
 pub mod offices;

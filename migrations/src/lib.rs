@@ -9,6 +9,7 @@ mod m20261121_000004_auth;
 mod m20261122_000005_rate_hits;
 mod m20261123_000006_stats;
 mod m20261123_000007_quality_audits;
+mod m20261204_000008_flashes;
 mod reference;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_rate_hits::Migration),
             Box::new(m20261123_000006_stats::Migration),
             Box::new(m20261123_000007_quality_audits::Migration),
+            Box::new(m20261204_000008_flashes::Migration),
         ]
     }
 }

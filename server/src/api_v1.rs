@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{code}", get(get_case))
         .route("/api/v1/cases/{code}/actions", post(act))
         .route("/api/v1/inbox", get(get_inbox))
-        .route("/api/v1/track/{code}", get(track_case))
+        .route("/api/v1/track", post(track_case))
         .route("/api/v1/stats", get(get_stats))
 }
 
@@ -129,17 +129,18 @@ async fn get_inbox(
 }
 
 #[derive(Deserialize)]
-struct TrackQuery {
-    pin: Option<String>,
+struct TrackRequest {
+    code: String,
+    pin: String,
 }
 
 /// Public: a case's status for the holder of its code and PIN, under the same rate limit and
-/// the same generic "not found" as the `/track` page.
+/// the same generic "not found" as the `/track` page. A POST with both in the body, so that no
+/// URL (history, proxy or access log) ever holds a PIN.
 async fn track_case(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Path(code): Path<String>,
-    Query(query): Query<TrackQuery>,
+    Json(body): Json<TrackRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     let ip = addr.ip().to_string();
     Ok(Json(
@@ -147,8 +148,8 @@ async fn track_case(
             &state.db,
             &state.track_limiter,
             &state.reference,
-            &code,
-            query.pin.as_deref().unwrap_or(""),
+            &body.code,
+            &body.pin,
             Some(&ip),
             Utc::now(),
         )

@@ -331,11 +331,14 @@ async fn secrets_stay_out_of_logs(kind: Db) {
         .await
         .unwrap();
     let pin = case["pin"].as_str().unwrap().to_string();
-    for url in [
-        format!("{base}/track/{code}?pin={pin}"),
-        format!("{base}/api/v1/track/{code}?pin={pin}"),
-    ] {
-        let res = http.get(url).send().await.unwrap();
+    let lookups = [
+        http.post(format!("{base}/api/track/lookup"))
+            .form(&[("code", code.as_str()), ("pin", pin.as_str())]),
+        http.post(format!("{base}/api/v1/track"))
+            .json(&serde_json::json!({ "code": code, "pin": pin })),
+    ];
+    for lookup in lookups {
+        let res = lookup.send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200);
     }
     let filed: Value = http

@@ -51,11 +51,11 @@ pub async fn apply_online(
     .await;
     match result {
         Ok(created) => {
-            // The status page looks the case up with the new code and PIN and says what to bring.
-            leptos_axum::redirect(&format!(
-                "/track?code={}&pin={}&applied=1",
-                created.code, created.pin
-            ));
+            // The status page says what to bring and shows the new PIN once; neither the PIN nor
+            // what was typed goes in the address.
+            super::track::grant_browser(&db, &created.code, Some(&created.pin), chrono::Utc::now())
+                .await?;
+            leptos_axum::redirect(&format!("/track/{}", created.code));
             Ok(created)
         }
         Err(err) => {

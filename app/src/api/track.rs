@@ -2,19 +2,36 @@
 
 use leptos::prelude::*;
 
-use crate::{error::AppError, types::TrackView};
+use crate::{
+    error::AppError,
+    types::{GrantedTrack, TrackView},
+};
 
 #[cfg(feature = "ssr")]
 fn limit() -> Result<crate::backend::rate_limit::RateLimiter, AppError> {
     Ok(crate::backend::state::app_state()?.track_limiter)
 }
 
+/// The cookie holding this browser's lookup grant (see `backend::track::grant`).
+pub const TRACK_COOKIE: &str = "owso_track";
+/// The cookie holding the handle of a new application's PIN, shown once on its status page.
+pub const NEW_PIN_COOKIE: &str = "owso_new_pin";
+
+#[cfg(feature = "ssr")]
+fn grant_token() -> Option<String> {
+    super::request_cookie(TRACK_COOKIE)
+}
+
 /// A case's status for the holder of its code and PIN. Wrong codes and wrong PINs both answer
-/// "not found"; past the rate limit, 429 with the seconds to wait.
+/// "not found"; past the rate limit, 429 with the seconds to wait. The form posts here, so the
+/// PIN travels in the request body only. A right PIN also earns the browser a short-lived grant
+/// in an HttpOnly cookie, and the browser is sent on to `/track/{code}`, which the grant opens:
+/// with JavaScript the page follows in place, without it the browser loads that page.
 #[server(endpoint = "track/lookup")]
 pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError> {
     let state = crate::backend::state::app_state()?;
     let (ip, _) = super::request_origin();
+    let now = chrono::Utc::now();
     let result = crate::backend::track::lookup(
         &state.db,
         &state.track_limiter,
@@ -22,66 +39,150 @@ pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError
         &code,
         &pin,
         ip.as_deref(),
-        chrono::Utc::now(),
+        now,
     )
     .await;
-    if let Err(AppError::RateLimited { retry_after_secs }) = &result {
-        if let (Some(options), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            axum::http::HeaderValue::from_str(&retry_after_secs.to_string()),
-        ) {
-            options.insert_header(axum::http::header::RETRY_AFTER, value);
+    match result {
+        Ok(view) => {
+            grant_browser(&state.db, &view.code, None, now).await?;
+            leptos_axum::redirect(&format!("/track/{}", view.code));
+            Ok(view)
+        }
+        Err(err) => {
+            if let AppError::RateLimited { retry_after_secs } = &err {
+                if let (Some(options), Ok(value)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    axum::http::HeaderValue::from_str(&retry_after_secs.to_string()),
+                ) {
+                    options.insert_header(axum::http::header::RETRY_AFTER, value);
+                }
+            }
+            if super::is_plain_form() {
+                super::fail_to(&track_page(&code, &err), err)
+            } else {
+                super::with_status(Err(err))
+            }
         }
     }
-    super::with_status(result)
 }
 
-/// A 1–5 rating and a comment from the plain form on the track page. The PIN travels in the form
-/// body only: afterwards the browser goes to the case's PIN page, never to a URL holding it.
+/// The status of `code` for this browser, when it holds a grant from a lookup of that code;
+/// "not found" otherwise. This is what `/track/{code}` shows.
+#[server(endpoint = "track/granted")]
+pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
+    let state = crate::backend::state::app_state()?;
+    let token = grant_token();
+    let now = chrono::Utc::now();
+    let view = crate::backend::track::lookup_granted(
+        &state.db,
+        &state.track_limiter,
+        &state.reference,
+        &code,
+        token.as_deref(),
+        now,
+    )
+    .await?;
+    let new_pin = match super::request_cookie(NEW_PIN_COOKIE) {
+        Some(handle) => {
+            let pin =
+                crate::backend::track::take_new_pin(&state.db, &view.code, &handle, now).await?;
+            super::set_cookie(&format!(
+                "{NEW_PIN_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+            ));
+            pin
+        }
+        None => None,
+    };
+    Ok(GrantedTrack { view, new_pin })
+}
+
+/// Leaves this browser a grant for `code` and, for a new application, its PIN to show once.
+#[cfg(feature = "ssr")]
+pub(crate) async fn grant_browser(
+    db: &sea_orm::DatabaseConnection,
+    code: &str,
+    new_pin: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let max_age = crate::backend::track::GRANT_MINUTES * 60;
+    let token = crate::backend::track::grant(db, code, now).await?;
+    super::set_cookie(&format!(
+        "{TRACK_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+    ));
+    if let Some(pin) = new_pin {
+        let handle = crate::backend::track::keep_new_pin(db, code, pin, now).await?;
+        super::set_cookie(&format!(
+            "{NEW_PIN_COOKIE}={handle}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+        ));
+    }
+    Ok(())
+}
+
+/// Where a failed lookup or rating sends a browser without JavaScript: the code's PIN page (or
+/// the blank form) with the message's key. Never the PIN.
+#[cfg(feature = "ssr")]
+fn track_page(code: &str, err: &AppError) -> String {
+    let page = match crate::domain::RegistrationCode::parse(code) {
+        Ok(c) => format!("/track/{}", c.as_str()),
+        Err(_) => "/track".to_string(),
+    };
+    let key = match err {
+        AppError::Validation(fields) => fields
+            .first()
+            .map(|f| f.key.as_str())
+            .unwrap_or("err_validation"),
+        AppError::IllegalTransition(key) => key.as_str(),
+        AppError::NotFound => "track_not_found",
+        other => other.text_key(),
+    };
+    let retry = match err {
+        AppError::RateLimited { retry_after_secs } => format!("&retry={retry_after_secs}"),
+        _ => String::new(),
+    };
+    format!("{page}?error={key}{retry}")
+}
+
+/// A 1–5 rating and a comment from the form on the status page, which proves the case is the
+/// citizen's by the grant of the lookup that opened the page (or by the PIN, when a client
+/// sends one). Afterwards the browser goes back to the case's page.
 #[server(endpoint = "track/feedback")]
 pub async fn send_feedback(
     code: String,
-    pin: String,
+    pin: Option<String>,
     rating: Option<String>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::backend::track::Proof;
     let db = crate::backend::state::db()?;
     let (ip, _) = super::request_origin();
+    let token = grant_token();
+    let proof = match pin.as_deref().filter(|p| !p.is_empty()) {
+        Some(pin) => Proof::Pin(pin),
+        None => Proof::Grant(token.as_deref()),
+    };
     let result = crate::backend::track::leave_feedback(
         &db,
         &limit()?,
         &code,
-        &pin,
+        proof,
         rating.as_deref().unwrap_or(""),
         comment.as_deref(),
         ip.as_deref(),
         chrono::Utc::now(),
     )
     .await;
-    let page = match crate::domain::RegistrationCode::parse(&code) {
-        Ok(c) => format!("/track/{}", c.as_str()),
-        Err(_) => "/track".to_string(),
-    };
     match result {
         Ok(()) => {
+            let page = match crate::domain::RegistrationCode::parse(&code) {
+                Ok(c) => format!("/track/{}", c.as_str()),
+                Err(_) => "/track".to_string(),
+            };
             leptos_axum::redirect(&format!("{page}?feedback=thanks"));
             Ok(())
         }
         Err(err) => {
-            let key = match &err {
-                AppError::Validation(fields) => fields
-                    .first()
-                    .map(|f| f.key.as_str())
-                    .unwrap_or("err_validation"),
-                AppError::IllegalTransition(key) => key.as_str(),
-                AppError::NotFound => "track_not_found",
-                other => other.text_key(),
-            };
-            let retry = match &err {
-                AppError::RateLimited { retry_after_secs } => format!("&retry={retry_after_secs}"),
-                _ => String::new(),
-            };
-            super::fail_to(&format!("{page}?error={key}{retry}"), err)
+            let target = track_page(&code, &err);
+            super::fail_to(&target, err)
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod complaint_sequence;
 pub mod district;
 pub mod enterprise;
 pub mod feedback;
+pub mod flash;
 pub mod holiday;
 pub mod login_attempt;
 pub mod office;

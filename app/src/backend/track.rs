@@ -89,7 +89,23 @@ async fn open_case(
     limit
         .hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
         .await?;
-    let found = case::Entity::find()
+    let found = find_case(db, &code).await?;
+    // Compare against a stand-in when the code is unknown, so both failures take as long.
+    let stored = found
+        .as_ref()
+        .map(|c| c.case.pin.as_str())
+        .unwrap_or("------");
+    match found {
+        Some(c) if pin_matches(stored, &pin) => Ok(c),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn find_case(
+    db: &DatabaseConnection,
+    code: &RegistrationCode,
+) -> Result<Option<OpenedCase>, AppError> {
+    Ok(case::Entity::find()
         .filter(case::Column::Code.eq(code.as_str()))
         .column_as(
             of_this_case(
@@ -111,15 +127,108 @@ async fn open_case(
         )
         .into_model::<OpenedCase>()
         .one(db)
-        .await?;
-    // Compare against a stand-in when the code is unknown, so both failures take as long.
-    let stored = found
-        .as_ref()
-        .map(|c| c.case.pin.as_str())
-        .unwrap_or("------");
-    match found {
-        Some(c) if pin_matches(stored, &pin) => Ok(c),
-        _ => Err(AppError::NotFound),
+        .await?)
+}
+
+/// What a lookup grant is stored under in the flash table.
+pub const GRANT_PURPOSE: &str = "track";
+/// How long the browser may reopen a case's status after the PIN was typed.
+pub const GRANT_MINUTES: i64 = 15;
+
+/// Records that this browser typed the right PIN for `code`, and returns the handle for its
+/// cookie: the result page is then opened by the handle, so the PIN is never put in a URL.
+pub async fn grant(
+    db: &DatabaseConnection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    super::flash::put(
+        db,
+        GRANT_PURPOSE,
+        code,
+        chrono::Duration::minutes(GRANT_MINUTES),
+        now,
+    )
+    .await
+}
+
+const NEW_PIN_PURPOSE: &str = "new_pin";
+
+/// Keeps a new application's PIN for its status page to show once; returns the cookie handle.
+pub async fn keep_new_pin(
+    db: &DatabaseConnection,
+    code: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    super::flash::put(
+        db,
+        NEW_PIN_PURPOSE,
+        &format!("{code}:{pin}"),
+        chrono::Duration::minutes(GRANT_MINUTES),
+        now,
+    )
+    .await
+}
+
+/// The PIN kept for `code` under `handle`, removed as it is read.
+pub async fn take_new_pin(
+    db: &DatabaseConnection,
+    code: &str,
+    handle: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let kept = super::flash::take(db, NEW_PIN_PURPOSE, handle, now).await?;
+    Ok(kept.and_then(|k| {
+        k.split_once(':')
+            .filter(|(c, _)| *c == code)
+            .map(|(_, pin)| pin.to_string())
+    }))
+}
+
+/// The status of `code` for a browser holding a grant for it; "not found" otherwise, as for a
+/// wrong PIN. Not rate-limited: the grant was earned by a lookup that was.
+pub async fn lookup_granted(
+    db: &DatabaseConnection,
+    limit: &RateLimiter,
+    reference: &ReferenceCache,
+    code: &str,
+    grant: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<TrackView, AppError> {
+    let opened = open_with(db, limit, code, Proof::Grant(grant), None, now).await?;
+    view_of(db, reference, opened, now).await
+}
+
+/// How a citizen shows a case is theirs: the PIN itself (the JSON API), or the cookie handle of
+/// an earlier lookup with it (the status page).
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    Pin(&'a str),
+    Grant(Option<&'a str>),
+}
+
+async fn open_with(
+    db: &DatabaseConnection,
+    limit: &RateLimiter,
+    code: &str,
+    proof: Proof<'_>,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OpenedCase, AppError> {
+    match proof {
+        Proof::Pin(pin) => open_case(db, limit, code, pin, ip, now).await,
+        Proof::Grant(token) => {
+            let code = RegistrationCode::parse(code).map_err(|_| AppError::NotFound)?;
+            let granted = match token {
+                Some(token) => super::flash::read(db, GRANT_PURPOSE, token, now).await?,
+                None => None,
+            };
+            if granted.as_deref() != Some(code.as_str()) {
+                return Err(AppError::NotFound);
+            }
+            find_case(db, &code).await?.ok_or(AppError::NotFound)
+        }
     }
 }
 
@@ -276,13 +385,13 @@ pub async fn leave_feedback(
     db: &DatabaseConnection,
     limit: &RateLimiter,
     code: &str,
-    pin: &str,
+    proof: Proof<'_>,
     rating: &str,
     comment: Option<&str>,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let c = open_case(db, limit, code, pin, ip, now).await?.case;
+    let c = open_with(db, limit, code, proof, ip, now).await?.case;
     let (rating, comment) = parse_feedback(rating, comment)?;
     if c.status != CaseStatus::Delivered.id() {
         return Err(AppError::IllegalTransition("feedback_not_delivered".into()));

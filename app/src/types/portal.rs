@@ -29,7 +29,15 @@ pub struct TrackStep {
     pub on: NaiveDate,
 }
 
-/// A case as `/track` and `GET /api/v1/track/{code}` show it to whoever holds its code and PIN.
+/// What `/track/{code}` shows to a browser holding a lookup grant: the status and, once, right
+/// after an online application, the new PIN to write down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrantedTrack {
+    pub view: TrackView,
+    pub new_pin: Option<String>,
+}
+
+/// A case as `/track` and `POST /api/v1/track` show it to whoever holds its code and PIN.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackView {
     pub code: String,

@@ -48,10 +48,35 @@ async fn an_online_application_becomes_one_case_at_the_front_desk(kind: Db) {
     fields[7] = ("phone", "012 444 555");
     let res = app.post_form("/api/apply", None, &fields).await;
     let tracking = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(tracking.starts_with("/track?code=12"), "{tracking}");
-    let code = tracking.split("code=").nth(1).unwrap()[..10].to_string();
-    let (status, html) = app.get_text(&tracking).await;
+    assert!(tracking.starts_with("/track/12"), "{tracking}");
+    let code = tracking["/track/".len()..].to_string();
+    assert_eq!(code.len(), 10, "{tracking}");
+    // The status page opens with the cookies the answer left: a lookup grant, and the new PIN
+    // to show once. Neither the PIN nor anything typed is in the address.
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    let stored = case::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert!(!tracking.contains(&stored.pin) && !tracking.contains("CHAN"));
+    let (status, html) = app.get_as(&tracking, &cookies.join("; ")).await;
     assert_eq!(status, 200);
+    assert!(
+        html.contains("track-new-pin") && html.contains(&stored.pin),
+        "the new PIN is shown"
+    );
+    let (_, again) = app.get_as(&tracking, &cookies.join("; ")).await;
+    assert!(
+        again.contains("track-title"),
+        "the grant still opens the status"
+    );
+    assert!(
+        !again.contains("track-new-pin"),
+        "the PIN is shown only once"
+    );
     assert!(
         html.contains("កំពុងរង់ចាំឯកសាររបស់អ្នកនៅបញ្ជរទទួល"),
         "waiting for documents"

@@ -129,12 +129,71 @@ const TO_RETURNED: &[&str] = &[
 
 async fn track_json(app: &TestApp, code: &str, pin: &str) -> (u16, Value) {
     app.api(
-        Method::GET,
-        &format!("/api/v1/track/{code}?pin={pin}"),
+        Method::POST,
+        "/api/v1/track",
         None,
-        None,
+        Some(json!({ "code": code, "pin": pin })),
     )
     .await
+}
+
+/// A lookup as a browser without JavaScript makes it: the form's POST, then the page it is sent
+/// to, opened with the grant cookie the POST left.
+struct Lookup {
+    posted: u16,
+    location: String,
+    status: u16,
+    html: String,
+}
+
+async fn lookup_page_at(app: &TestApp, base: &str, code: &str, pin: &str, lang: &str) -> Lookup {
+    let res = app
+        .client
+        .post(format!("{base}/api/track/lookup"))
+        .header("accept", "text/html")
+        .header("referer", format!("{base}/track"))
+        .form(&[("code", code), ("pin", pin)])
+        .send()
+        .await
+        .unwrap();
+    let posted = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        !location.contains("pin") && (pin.len() < 4 || !location.contains(pin)),
+        "a PIN in the redirect: {location}"
+    );
+    let grant = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .find(|c| c.starts_with("owso_track="))
+        .map(|c| {
+            assert!(c.contains("HttpOnly"), "{c}");
+            c.split(';').next().unwrap().to_string()
+        });
+    let mut req = app
+        .client
+        .get(format!("{base}{location}"))
+        .header("accept-language", lang);
+    if let Some(grant) = &grant {
+        req = req.header("cookie", grant);
+    }
+    let res = req.send().await.unwrap();
+    Lookup {
+        posted,
+        location,
+        status: res.status().as_u16(),
+        html: res.text().await.unwrap(),
+    }
+}
+
+async fn lookup_page(app: &TestApp, code: &str, pin: &str, lang: &str) -> Lookup {
+    lookup_page_at(app, &app.base, code, pin, lang).await
 }
 
 async fn page(app: &TestApp, path: &str, lang: &str) -> (u16, String) {
@@ -182,18 +241,54 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     assert_eq!(body["ahead"].as_array().unwrap().len(), 8);
     assert_eq!(body["ready_for_pickup"], false);
 
-    // The page, in English, with JavaScript off: a plain GET.
-    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    // The page, in English, with JavaScript off: the form's POST, then the case's page.
+    let Lookup {
+        posted,
+        location,
+        status,
+        html,
+    } = lookup_page(&app, &code, &pin, "en").await;
+    assert_eq!(
+        (posted, location.as_str()),
+        (302, &*format!("/track/{code}"))
+    );
     assert_eq!(status, 200);
     assert_private(&html);
     assert!(html.contains("At “Cashier” for 0 working days"), "{html}");
     assert!(html.contains("not paid yet"));
     assert!(html.contains("Steps still ahead"));
-    // The receipt's QR target asks for the PIN only, and looks nothing up.
+    // The receipt's QR target asks for the PIN only, and looks nothing up without a grant.
     let (status, html) = page(&app, &format!("/track/{code}"), "en").await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("Enter the PIN of request {code}")));
     assert!(!html.contains("Steps passed"));
+    // A grant opens its own case only, and only while it lasts in the database.
+    let res = app
+        .client
+        .post(app.url("/api/track/lookup"))
+        .header("accept", "text/html")
+        .form(&[("code", code.as_str()), ("pin", pin.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let grant = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("owso_track="))
+        .unwrap();
+    let (other_code, _) = register(&app, &tokens).await;
+    let (_, html) = app.get_as(&format!("/track/{other_code}"), &grant).await;
+    assert!(!html.contains("Steps passed") && !html.contains("track-title"));
+    let (_, html) = app.get_as(&format!("/track/{code}"), &grant).await;
+    assert!(html.contains("track-title"), "the grant opens its case");
+    let forged = format!("owso_track={}", "0".repeat(64));
+    let (_, html) = app.get_as(&format!("/track/{code}"), &forged).await;
+    assert!(
+        !html.contains("track-title"),
+        "a made-up handle opens nothing"
+    );
 
     // Paid, through every review, back at the front desk: ready for pickup, with the address.
     drive(&app, &tokens, &code, TO_RETURNED).await;
@@ -206,7 +301,7 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     assert_eq!(body["ready_for_pickup"], true);
     assert_eq!(body["passed"].as_array().unwrap().len(), 9);
     assert_eq!(body["passed"][8]["stage"], "returned");
-    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    let html = lookup_page(&app, &code, &pin, "en").await.html;
     assert!(html.contains("Your document is ready"), "{html}");
     assert!(html.contains(body["office"]["address_en"].as_str().unwrap()));
     assert!(html.contains(body["office"]["hours_en"].as_str().unwrap()));
@@ -218,7 +313,7 @@ async fn lookup_shows_the_status_and_nothing_personal(kind: Db) {
     assert!(body["delivered_on"].is_string());
     assert_eq!(body["ahead"], json!([]));
     assert_eq!(body["can_give_feedback"], true);
-    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "km").await;
+    let html = lookup_page(&app, &code, &pin, "km").await.html;
     assert_private(&html);
     assert!(html.contains("feedback-form"));
     app.finish().await;
@@ -237,12 +332,19 @@ async fn wrong_code_and_wrong_pin_answer_alike(kind: Db) {
     assert_eq!(b1, b2);
     assert_eq!(b1, json!({ "error": "not_found" }));
 
-    let (p1, h1) = page(&app, &format!("/track?code={code}&pin={wrong_pin}"), "en").await;
-    let (p2, h2) = page(&app, &format!("/track?code={unknown}&pin={pin}"), "en").await;
-    assert_eq!((p1, p2), (404, 404));
+    let l1 = lookup_page(&app, &code, wrong_pin, "en").await;
+    let l2 = lookup_page(&app, &unknown, &pin, "en").await;
+    assert_eq!(
+        (l1.location.as_str(), l2.location.as_str()),
+        (
+            &*format!("/track/{code}?error=track_not_found"),
+            &*format!("/track/{unknown}?error=track_not_found")
+        )
+    );
     let message = "No request matches this code and PIN";
-    assert!(h1.contains(message) && h2.contains(message));
-    assert_private(&h1);
+    assert!(l1.html.contains(message) && l2.html.contains(message));
+    assert!(!l1.html.contains("Steps passed"));
+    assert_private(&l1.html);
 
     // Malformed input names the field; it is never a 500.
     let (status, body) = track_json(&app, &code, "12").await;
@@ -251,13 +353,17 @@ async fn wrong_code_and_wrong_pin_answer_alike(kind: Db) {
     let (status, body) = track_json(&app, "abc", "").await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["detail"].as_array().unwrap().len(), 2);
-    let (status, html) = page(&app, "/track?code=12&pin=%3Cscript%3E", "en").await;
-    assert_eq!(status, 422);
-    assert!(html.contains("err-code") && html.contains("err-pin"));
-    assert!(!html.contains("<script>"));
+    let bad = lookup_page(&app, "12", "<script>", "en").await;
+    assert!(
+        bad.location.starts_with("/track?error=err_"),
+        "{}",
+        bad.location
+    );
+    assert!(!bad.html.contains("<script>"));
     let long = "9".repeat(5000);
-    let (status, _) = page(&app, &format!("/track?code={long}&pin={long}"), "en").await;
-    assert_eq!(status, 422);
+    let bad = lookup_page(&app, &long, &long, "en").await;
+    assert_eq!((bad.posted, bad.status), (302, 200));
+    assert!(!bad.location.contains(&long[..20]));
     app.finish().await;
 }
 
@@ -271,27 +377,25 @@ async fn lookups_are_rate_limited_across_servers(kind: Db) {
 
     let (s, _) = track_json(&app, &code, &pin).await;
     assert_eq!(s, 200);
-    let (s, _) = page(&app, &format!("/track?code={code}&pin=000000"), "en").await;
-    assert!(s == 404 || s == 200);
+    let l = lookup_page(&app, &code, "000000", "en").await;
+    assert_eq!(l.posted, 302);
     let res = app
         .client
-        .get(format!("{other}/api/v1/track/{code}?pin={pin}"))
+        .post(format!("{other}/api/v1/track"))
+        .json(&json!({ "code": code, "pin": pin }))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    let res = app
-        .client
-        .get(format!("{other}/track?code={code}&pin={pin}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
+    let l = lookup_page_at(&app, &other, &code, &pin, "en").await;
+    assert_eq!(l.status, 200);
+    assert!(l.html.contains("Steps passed"));
 
     // The fifth lookup, on either server, is refused: the right PIN no longer helps.
     let res = app
         .client
-        .get(format!("{other}/api/v1/track/{code}?pin={pin}"))
+        .post(format!("{other}/api/v1/track"))
+        .json(&json!({ "code": code, "pin": pin }))
         .send()
         .await
         .unwrap();
@@ -305,13 +409,18 @@ async fn lookups_are_rate_limited_across_servers(kind: Db) {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], "rate_limited");
 
-    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
-    assert_eq!(status, 429);
-    assert!(html.contains("Too many lookups from this connection. Please wait"));
-    assert!(!html.contains("Steps passed"));
-    let (status, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "km").await;
-    assert_eq!(status, 429);
-    assert!(html.contains("សូមរង់ចាំ"));
+    let l = lookup_page(&app, &code, &pin, "en").await;
+    assert!(
+        l.location.contains("error=err_rate_limited&retry="),
+        "{}",
+        l.location
+    );
+    assert!(l
+        .html
+        .contains("Too many lookups from this connection. Please wait"));
+    assert!(!l.html.contains("Steps passed"));
+    let l = lookup_page(&app, &code, &pin, "km").await;
+    assert!(l.html.contains("សូមរង់ចាំ"));
     // Malformed input is refused before it is counted, and pages without a lookup stay open.
     assert_eq!(track_json(&app, &code, "1").await.0, 422);
     assert_eq!(page(&app, &format!("/track/{code}"), "en").await.0, 200);
@@ -340,7 +449,8 @@ async fn busy_clients_never_pass_the_shared_limit(kind: Db) {
         for _ in 0..20 {
             let request = app
                 .client
-                .get(format!("{base}/api/v1/track/{code}?pin={pin}"));
+                .post(format!("{base}/api/v1/track"))
+                .json(&json!({ "code": code, "pin": pin }));
             burst.spawn(async move { request.send().await.unwrap().status().as_u16() });
         }
         for status in burst.join_all().await {
@@ -455,7 +565,7 @@ async fn feedback_is_taken_once_after_delivery(kind: Db) {
     let (_, body) = track_json(&app, &code, &pin).await;
     assert_eq!(body["feedback_rating"], 4);
     assert_eq!(body["can_give_feedback"], false);
-    let (_, html) = page(&app, &format!("/track?code={code}&pin={pin}"), "en").await;
+    let html = lookup_page(&app, &code, &pin, "en").await.html;
     assert!(html.contains("You rated this service 4 out of 5"));
     assert!(!html.contains("feedback-form"));
     let (_, html) = page(&app, &format!("/track/{code}?feedback=thanks"), "en").await;

@@ -285,13 +285,17 @@ async fn bad_bytes_and_oversized_input_get_4xx(kind: Db) {
                 .bearer_auth(&tokens["desk.1201"]),
         ),
         (
-            "track page, a 5 000-character code",
+            "track lookup, a 5 000-character code",
             app.client
-                .get(app.url(&format!("/track/{}?pin=123456", "1".repeat(5_000)))),
+                .post(app.url("/api/track/lookup"))
+                .form(&[("code", "1".repeat(5_000)), ("pin", "123456".to_string())]),
         ),
         (
-            "track API, invalid UTF-8 in the path",
-            app.client.get(app.url("/api/v1/track/%FF%FE?pin=%FF")),
+            "track API, invalid UTF-8 in the body",
+            app.client
+                .post(app.url("/api/v1/track"))
+                .header("content-type", "application/json")
+                .body(b"{\"code\":\"\xff\xfe\",\"pin\":\"1\"}".to_vec()),
         ),
     ];
     for (what, request) in cases {

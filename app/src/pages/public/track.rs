@@ -1,16 +1,19 @@
-//! `/track` and `/track/{code}`: the public status lookup by code and PIN. A plain GET form, so
-//! it works without JavaScript; the PIN page of `/track/{code}` is the receipt's QR target.
+//! `/track` and `/track/{code}`: the public status lookup by code and PIN. The form posts the
+//! PIN (never a URL parameter); a right PIN leaves a short-lived grant in an HttpOnly cookie and
+//! leads to `/track/{code}`, which shows the status to the holder of that grant. With JavaScript
+//! this happens in place; without it, as a post and a page load. `/track/{code}` without a grant
+//! is the receipt's QR target and asks for the PIN only.
 
 mod feedback;
 mod recent;
 mod result;
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    api::track::track_case,
+    api::track::{track_granted, TrackCase},
     error::AppError,
     format::format_number,
     i18n::{fill, use_locale, use_texts},
@@ -22,18 +25,19 @@ pub fn TrackPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let path_code = move || params.with(|p| p.get("code"));
-    let code = move || {
-        path_code()
-            .or_else(|| query.with(|q| q.get("code")))
-            .unwrap_or_default()
-    };
-    // A lookup happens once the form was sent, i.e. a `pin` parameter is present.
-    let pin = move || query.with(|q| q.get("pin"));
-    let lookup = Resource::new(
-        move || (code(), pin()),
-        |(code, pin)| async move {
-            match pin {
-                Some(pin) => Some(track_case(code, pin).await),
+    let lookup = ServerAction::<TrackCase>::new();
+    // Asked again after each lookup and each rating, which come back to this address.
+    let granted = Resource::new(
+        move || {
+            (
+                path_code(),
+                lookup.version().get(),
+                query.with(|q| q.get("feedback")),
+            )
+        },
+        |(code, _, _)| async move {
+            match code {
+                Some(code) => track_granted(code).await.ok(),
                 None => None,
             }
         },
@@ -51,22 +55,28 @@ pub fn TrackPage() -> impl IntoView {
             Some((true, text))
         })
     };
+    let error = Signal::derive(move || lookup.value().get().and_then(Result::err));
     view! {
         <Title text=move || t().track_title />
-        // The PIN may be in this page's address: never send it on to another site.
-        <Meta name="referrer" content="no-referrer" />
         <Meta name="robots" content="noindex" />
         {move || notice().map(|(is_error, text)| view! {
             <p class=if is_error { "error" } else { "ok" } role="status" data-testid="track-notice">{text}</p>
         })}
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
-            {move || lookup.get().map(|found| match found {
-                Some(Ok(view)) => view! { <result::TrackResult view /> }.into_any(),
-                Some(Err(err)) => view! {
-                    <TrackForm code=code() fixed=path_code().is_some() error=Some(err) />
-                }.into_any(),
+            {move || granted.get().map(|found| match found {
+                Some(found) => {
+                    let code = found.view.code.clone();
+                    view! {
+                        {found.new_pin.map(|pin| view! {
+                            <p class="ok new-pin" role="status" data-testid="track-new-pin">
+                                {move || fill(t().track_new_pin, &[("pin", &pin), ("code", &code)])}
+                            </p>
+                        })}
+                        <result::TrackResult view=found.view />
+                    }.into_any()
+                }
                 None => view! {
-                    <TrackForm code=code() fixed=path_code().is_some() error=None />
+                    <TrackForm code=path_code().unwrap_or_default() fixed=path_code().is_some() lookup error />
                     <recent::RecentCodes />
                 }.into_any(),
             })}
@@ -86,42 +96,49 @@ fn rate_text(retry_after_secs: u64) -> String {
 }
 
 /// The code and PIN form; with `fixed`, the code comes from the address and only the PIN is asked.
+/// A failed lookup's message shows in place and what was typed stays.
 #[component]
-fn TrackForm(code: String, fixed: bool, error: Option<AppError>) -> impl IntoView {
+fn TrackForm(
+    code: String,
+    fixed: bool,
+    lookup: ServerAction<TrackCase>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let t = use_texts();
-    let field_error = |field: &'static str| {
-        let key = match &error {
-            Some(AppError::Validation(fields)) => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| f.key.clone()),
-            _ => None,
-        };
-        key.map(|key| {
+    let field_error = move |field: &'static str| {
+        move || {
+            let key = match error.get() {
+                Some(AppError::Validation(fields)) => {
+                    fields.into_iter().find(|f| f.field == field).map(|f| f.key)
+                }
+                _ => None,
+            }?;
             let testid = format!("err-{field}");
-            view! { <span class="field-error" data-testid=testid>{move || t().get(&key).unwrap_or_default()}</span> }
-        })
+            Some(
+                view! { <span class="field-error" data-testid=testid>{move || t().get(&key).unwrap_or_default()}</span> },
+            )
+        }
     };
-    let code_error = field_error("code");
-    let pin_error = field_error("pin");
-    let message = match &error {
-        Some(AppError::NotFound) => Some(t().track_not_found.to_string()),
-        Some(AppError::RateLimited { retry_after_secs }) => Some(rate_text(*retry_after_secs)),
-        Some(AppError::Validation(_)) | None => None,
-        Some(other) => Some(
-            t().get(other.text_key())
+    let message = move || {
+        let text = match error.get()? {
+            AppError::NotFound => t().track_not_found.to_string(),
+            AppError::RateLimited { retry_after_secs } => rate_text(retry_after_secs),
+            AppError::Validation(_) => return None,
+            other => t()
+                .get(other.text_key())
                 .unwrap_or(t().err_internal)
                 .to_string(),
-        ),
+        };
+        Some(view! { <p class="error" role="alert" data-testid="track-error">{text}</p> })
     };
     let shown_code = code.clone();
     view! {
-        <h1>{move || t().track_title}</h1>
-        {message.map(|m| view! { <p class="error" role="alert" data-testid="track-error">{m}</p> })}
-        <form method="get" action="/track" class="card stack narrow" data-testid="track-form">
+        <h1 tabindex="-1">{move || t().track_title}</h1>
+        {message}
+        <ActionForm action=lookup attr:class="card stack narrow" attr:data-testid="track-form">
             {if fixed {
                 view! {
-                    <p>{move || fill(t().track_pin_for, &[("code", &shown_code)])}{code_error}</p>
+                    <p>{move || fill(t().track_pin_for, &[("code", &shown_code)])}{field_error("code")}</p>
                     <input type="hidden" name="code" value=code.clone() />
                 }.into_any()
             } else {
@@ -129,15 +146,15 @@ fn TrackForm(code: String, fixed: bool, error: Option<AppError>) -> impl IntoVie
                     <p class="lede">{move || t().track_lede}</p>
                     <label>{move || t().track_code}
                         <input name="code" value=code.clone() inputmode="numeric" autocomplete="off" maxlength="20" required />
-                        {code_error}
+                        {field_error("code")}
                     </label>
                 }.into_any()
             }}
             <label>{move || t().track_pin}
                 <input name="pin" inputmode="numeric" autocomplete="off" maxlength="12" required />
-                {pin_error}
+                {field_error("pin")}
             </label>
-            <button type="submit" class="primary" data-testid="track-submit">{move || t().track_submit}</button>
-        </form>
+            <button type="submit" class="primary" data-testid="track-submit" disabled=move || lookup.pending().get()>{move || t().track_submit}</button>
+        </ActionForm>
     }
 }

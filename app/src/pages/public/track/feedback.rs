@@ -1,5 +1,4 @@
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::track::SendFeedback,
@@ -7,14 +6,12 @@ use crate::{
     i18n::{use_locale, use_texts},
 };
 
-/// The 1–5 rating of a delivered case. The PIN the page was opened with goes back in a hidden
-/// field of this form, and nowhere else.
+/// The 1–5 rating of a delivered case. The server knows the case is the citizen's from the grant
+/// of the lookup that opened the page, so the PIN is not asked again.
 #[component]
 pub fn FeedbackForm(code: String) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
-    let pin = query.with_untracked(|q| q.get("pin")).unwrap_or_default();
     let send = ServerAction::<SendFeedback>::new();
     view! {
         <section class="card">
@@ -22,7 +19,6 @@ pub fn FeedbackForm(code: String) -> impl IntoView {
             <p>{move || t().feedback_lede}</p>
             <ActionForm action=send attr:class="stack" attr:data-testid="feedback-form">
                 <input type="hidden" name="code" value=code />
-                <input type="hidden" name="pin" value=pin />
                 <fieldset class="rating">
                     <legend>{move || t().feedback_rating}</legend>
                     {(1..=5).map(|n| view! {
