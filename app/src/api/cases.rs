@@ -58,7 +58,15 @@ pub async fn act_on_case(
     };
     let result =
         crate::backend::workflow::act(&db, &user, &code, request, ip, chrono::Utc::now()).await;
-    let target = format!("/staff/cases/{code}");
+    // A hydrated page updates in place from the answer; a plain form post is sent back to the
+    // case's page, built from the parsed code so nothing typed reaches the header.
+    if !super::is_plain_form() {
+        return super::with_status(result.map(|outcome| outcome.version));
+    }
+    let target = match crate::domain::RegistrationCode::parse(&code) {
+        Ok(code) => format!("/staff/cases/{}", code.as_str()),
+        Err(_) => "/staff/inbox".to_string(),
+    };
     match result {
         Ok(outcome) => {
             leptos_axum::redirect(&target);

@@ -7,7 +7,7 @@ use crate::{
     domain::workflow::Action,
     error::AppError,
     format::{format_number, format_riel},
-    i18n::{use_locale, use_texts, Texts},
+    i18n::{fill, use_locale, use_texts, Texts},
     types::CaseDetail,
 };
 
@@ -25,14 +25,25 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    // One action for all the forms: each completed action reloads the case.
+    // One action for all the forms: each completed action reloads the case in place.
     let act = ServerAction::<ActOnCase>::new();
+    // What the officer typed, kept across the reloads an answer causes (a conflict reloads the
+    // case under their hands), and cleared once an action went through.
+    let draft = Draft::default();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            draft.clear();
+        }
+    });
+    // The answer of a plain form post comes back in the address; a hydrated page's in `act`.
     let error = move || {
         query
             .with(|q| q.get("error"))
             .or_else(|| match act.value().get() {
                 Some(Err(AppError::Validation(fields))) => fields.first().map(|f| f.key.clone()),
                 Some(Err(AppError::IllegalTransition(key))) => Some(key),
+                // Explained beside the fresh case, with who acted first.
+                Some(Err(AppError::Conflict)) => None,
                 Some(Err(other)) => Some(other.text_key().to_string()),
                 _ => None,
             })
@@ -46,27 +57,94 @@ pub fn CasePage() -> impl IntoView {
         {move || error().map(|key| view! {
             <p class="error" role="alert" data-testid="action-error">{move || t().get(&key).unwrap_or(t().err_bad_request)}</p>
         })}
-        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+        <Transition fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || case.get().map(|result| match result {
-                Ok(detail) => view! { <CaseView detail act /> }.into_any(),
+                Ok(detail) => view! { <CaseView detail act draft /> }.into_any(),
                 Err(err) => view! {
                     <h1>{move || t().case_title}</h1>
                     <p class="error">{error_text(t(), &err)}</p>
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// The text typed into an action's form, outside the forms so a reload of the case keeps it.
+#[derive(Clone, Copy, Default)]
+struct Draft {
+    comment: RwSignal<String>,
+    receiver: RwSignal<String>,
+}
+
+impl Draft {
+    fn clear(self) {
+        self.comment.set(String::new());
+        self.receiver.set(String::new());
+    }
+}
+
+/// The line above the case after an in-place action: what was done and where the case is now,
+/// or, when someone else acted first, who did what and when.
+#[component]
+fn Outcome(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> impl IntoView {
+    let t = use_texts();
+    let last = detail.events.last().cloned();
+    let stage_key = detail.stage.text_key();
+    move || match act.value().get() {
+        Some(Ok(_)) => {
+            let action = last
+                .as_ref()
+                .map(|e| format!("action_{}", e.action))
+                .unwrap_or_default();
+            let stage_key = stage_key.clone();
+            Some(
+                view! {
+                    <p class="ok" role="status" data-testid="action-done">
+                        {move || fill(t().case_action_done, &[
+                            ("action", t().get(&action).unwrap_or_default()),
+                            ("stage", t().get(&stage_key).unwrap_or_default()),
+                        ])}
+                    </p>
+                }
+                .into_any(),
+            )
+        }
+        Some(Err(AppError::Conflict)) => {
+            let last = last.clone();
+            Some(view! {
+                <p class="error" role="alert" data-testid="action-conflict">
+                    {move || match &last {
+                        Some(e) => fill(t().case_conflict, &[
+                            ("who", e.actor_name.as_deref().unwrap_or("—")),
+                            ("action", t().get(&format!("action_{}", e.action)).unwrap_or(&e.action)),
+                            ("when", &(e.at + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M").to_string()),
+                        ]),
+                        None => t().case_conflict_unknown.to_string(),
+                    }}
+                </p>
+                // Also when the fresh case leaves this officer no form to put the text back in.
+                {move || {
+                    let kept = draft.comment.get();
+                    (!kept.trim().is_empty()).then(|| view! {
+                        <blockquote class="kept-text" data-testid="kept-text">{kept}</blockquote>
+                    })
+                }}
+            }.into_any())
+        }
+        _ => None,
     }
 }
 
 #[component]
-fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
+fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let d = detail.clone();
     let stage_key = d.stage.text_key();
     let fee = d.fee_total;
     view! {
-        <h1>{move || t().case_title}" "<span data-testid="case-code">{d.code.clone()}</span></h1>
+        <h1 tabindex="-1">{move || t().case_title}" "<span data-testid="case-code">{d.code.clone()}</span></h1>
+        <Outcome detail=detail.clone() act draft />
         <section class="card">
             <dl class="facts">
                 <dt>{move || t().case_service}</dt>
@@ -94,7 +172,7 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>) -> impl IntoView {
             {if detail.allowed_actions.is_empty() {
                 view! { <p>{move || t().case_no_actions}</p> }.into_any()
             } else {
-                detail.allowed_actions.iter().map(|a| view! { <ActionPanel code=detail.code.clone() version=detail.version action=*a fee=fee act /> }).collect_view().into_any()
+                detail.allowed_actions.iter().map(|a| view! { <ActionPanel code=detail.code.clone() version=detail.version action=*a fee=fee act draft /> }).collect_view().into_any()
             }}
         </section>
         <section class="card">
@@ -131,6 +209,7 @@ fn ActionPanel(
     action: Action,
     fee: i64,
     act: ServerAction<ActOnCase>,
+    draft: Draft,
 ) -> impl IntoView {
     let t = use_texts();
     let key = action.text_key();
@@ -144,13 +223,17 @@ fn ActionPanel(
                 <label>{move || t().case_amount}<input name="amount" inputmode="numeric" value=fee.to_string() required /></label>
             })}
             {(action == Action::Deliver).then(|| view! {
-                <label>{move || t().case_receiver}<input name="receiver" required maxlength="200" /></label>
+                <label>{move || t().case_receiver}<input name="receiver" required maxlength="200"
+                    prop:value=move || draft.receiver.get()
+                    on:input=move |ev| draft.receiver.set(event_target_value(&ev)) /></label>
             })}
             {(action != Action::Pay && action != Action::Deliver).then(|| view! {
                 <label>{move || if action.needs_reason() { t().case_reason } else { t().case_comment }}
-                    <textarea name="comment" maxlength="2000" required=action.needs_reason()></textarea></label>
+                    <textarea name="comment" maxlength="2000" required=action.needs_reason()
+                        prop:value=move || draft.comment.get()
+                        on:input=move |ev| draft.comment.set(event_target_value(&ev))></textarea></label>
             })}
-            <button type="submit" data-testid=testid class:danger=matches!(action, Action::Reject | Action::CancelPayment)>
+            <button type="submit" data-testid=testid disabled=move || act.pending().get() class:danger=matches!(action, Action::Reject | Action::CancelPayment)>
                 {move || t().get(&key).unwrap_or_default()}
             </button>
         </ActionForm>

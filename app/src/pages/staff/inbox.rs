@@ -16,7 +16,24 @@ pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.with(|m| m.get("q"));
     let page = move || query.with(|m| m.get("page").and_then(|p| p.parse::<u64>().ok()));
-    let inbox = Resource::new(move || (q(), page()), |(q, page)| get_inbox(q, page));
+    // With JavaScript the inbox asks again every 30 seconds while the tab is visible, so a case
+    // a colleague sends appears without a reload; a hidden tab asks nothing.
+    let tick = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if !document().hidden() {
+                tick.update(|n| *n += 1);
+            }
+        },
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let inbox = Resource::new(
+        move || (q(), page(), tick.get()),
+        |(q, page, _)| get_inbox(q, page),
+    );
     view! {
         <Title text=move || t().inbox_title />
         <h1>{move || t().inbox_title}</h1>
@@ -24,13 +41,13 @@ pub fn InboxPage() -> impl IntoView {
             <input type="search" name="q" value=q aria-label=move || t().inbox_search placeholder=move || t().inbox_search />
             <button type="submit">{move || t().search}</button>
         </Form>
-        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+        <Transition fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || inbox.get().map(|result| match result {
                 Err(err) => view! { <p class="error">{error_text(t(), &err)}" "<a href="/login">{move || t().login_title}</a></p> }.into_any(),
                 Ok(inbox) => {
                     let total = inbox.total as i64;
                     view! {
-                        <ul class="stage-counts">
+                        <ul class="stage-counts" data-testid="stage-counts">
                             {inbox.stage_counts.iter().map(|(stage, n)| {
                                 let key = stage.text_key();
                                 let n = *n as i64;
@@ -70,7 +87,7 @@ pub fn InboxPage() -> impl IntoView {
                     }.into_any()
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

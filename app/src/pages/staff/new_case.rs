@@ -16,8 +16,8 @@ use crate::{
     types::GeoOption,
 };
 
-/// The front-desk registration form. Choosing the service and the address works by plain GET
-/// round trips (the same with JavaScript on: the page is rendered on the server only).
+/// The front-desk registration form. Choosing the service and the address is a GET form: without
+/// JavaScript a round trip per "show choices", with it each choice fills the next level in place.
 #[component]
 pub fn NewCasePage() -> impl IntoView {
     let t = use_texts();
@@ -40,6 +40,8 @@ pub fn NewCasePage() -> impl IntoView {
         <Title text=move || t().new_case_title />
         <h1>{move || t().new_case_title}</h1>
         {move || param("error").map(|k| view! { <p class="error" role="alert">{move || t().get(&k).unwrap_or(t().err_bad_request)}</p> })}
+        // The choices and the registration form render apart: a new choice of address redraws
+        // the selects (and the village list), never the form with what the officer typed.
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let catalogue = catalogue.get()?.ok()?;
@@ -57,75 +59,108 @@ pub fn NewCasePage() -> impl IntoView {
                     .cloned()
                     .collect();
                 let l = locale.get();
-                let options = move |items: Vec<GeoOption>, selected: Option<String>| {
-                    items.into_iter().map(|o| {
-                        let sel = selected.as_deref() == Some(o.code.as_str());
-                        let label = format!("{} · {}", o.name_km, o.name_latin);
-                        view! { <option value=o.code selected=sel>{label}</option> }
-                    }).collect_view()
-                };
                 Some(view! {
                     <Form method="GET" action="" attr:class="card stack" attr:data-testid="choices">
                         <h2>{move || t().new_case_choose}</h2>
                         <label>{move || t().sector}
-                            <select name="sector">
+                            <select name="sector" on:change=submit_own_form>
                                 <option value="">{move || t().all}</option>
                                 {catalogue.iter().map(|s| view! { <option value=s.id.to_string() selected=sector == Some(s.id)>{l.pick(&s.name_km, &s.name_en).to_string()}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>{move || t().service_search}<input type="search" name="service_q" value=param("service_q").unwrap_or_default() /></label>
                         <label>{move || t().case_service}
-                            <select name="service" data-testid="service-select">
+                            <select name="service" data-testid="service-select" on:change=submit_own_form>
                                 <option value="">"—"</option>
                                 {matching.iter().map(|s| view! { <option value=s.id.to_string() selected=service_id == Some(s.id)>{format!("{} · {}", s.code, l.pick(&s.name_km, &s.name_en))}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>{move || t().province}
-                            <select name="province"><option value="">"—"</option>{options(geo.provinces.clone(), param("province"))}</select>
+                            <select name="province" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.provinces.clone(), param("province"))}</select>
                         </label>
                         <label>{move || t().district}
-                            <select name="district"><option value="">"—"</option>{options(geo.districts.clone(), param("district"))}</select>
+                            <select name="district" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.districts.clone(), param("district"))}</select>
                         </label>
                         <label>{move || t().commune}
-                            <select name="commune"><option value="">"—"</option>{options(geo.communes.clone(), param("commune"))}</select>
+                            <select name="commune" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.communes.clone(), param("commune"))}</select>
                         </label>
                         <button type="submit" data-testid="update-choices">{move || t().update_choices}</button>
                     </Form>
-                    {chosen.map(|svc| {
-                        let fee = svc.fee_riel;
-                        let docs = if l == crate::i18n::Locale::Km { svc.documents_km.clone() } else { svc.documents_en.clone() };
-                        view! {
-                            <ActionForm action=action attr:class="card stack" attr:data-testid="register-form">
-                                <h2>{l.pick(&svc.name_km, &svc.name_en).to_string()}</h2>
-                                <p data-testid="fee-line">
-                                    {move || format_riel(fee, locale.get())}" × "{move || quantity.get()}" = "
-                                    <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
-                                </p>
-                                <input type="hidden" name="service_id" value=svc.id.to_string() />
-                                <input type="hidden" name="province" value=param("province").unwrap_or_default() />
-                                <input type="hidden" name="district" value=param("district").unwrap_or_default() />
-                                <input type="hidden" name="commune" value=param("commune").unwrap_or_default() />
-                                <fieldset>
-                                    <legend>{move || t().documents}</legend>
-                                    {docs.into_iter().map(|d| view! { <label class="check"><input type="checkbox" required />{d}</label> }).collect_view()}
-                                </fieldset>
-                                <label>{move || t().quantity}
-                                    <input name="quantity" type="number" min="1" max="10000" value=quantity.get_untracked().to_string()
-                                        on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
-                                    <FieldMessage field="quantity" error=action_error(action) />
-                                </label>
-                                <ApplicantFields error=action_error(action) />
-                                <label>{move || t().village}
-                                    <select name="village_code" data-testid="village-select"><option value="">"—"</option>{options(geo.villages.clone(), param("village"))}</select>
-                                    <FieldMessage field="village_code" error=action_error(action) />
-                                </label>
-                                <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" /><FieldMessage field="address_detail" error=action_error(action) /></label>
-                                <button type="submit" class="primary" data-testid="register-submit">{move || t().register_submit}</button>
-                            </ActionForm>
-                        }
-                    })}
+                })
+            }}
+        </Suspense>
+        <Suspense>
+            {move || {
+                let catalogue = catalogue.get()?.ok()?;
+                let service_id = param("service").and_then(|s| s.parse::<i32>().ok());
+                let svc = catalogue.iter().flat_map(|s| s.services.iter()).find(|s| Some(s.id) == service_id).cloned()?;
+                let l = locale.get_untracked();
+                let fee = svc.fee_riel;
+                let docs = if l == crate::i18n::Locale::Km { svc.documents_km.clone() } else { svc.documents_en.clone() };
+                Some(view! {
+                    <ActionForm action=action attr:class="card stack" attr:data-testid="register-form">
+                        <h2>{l.pick(&svc.name_km, &svc.name_en).to_string()}</h2>
+                        <p data-testid="fee-line">
+                            {move || format_riel(fee, locale.get())}" × "{move || quantity.get()}" = "
+                            <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
+                        </p>
+                        <input type="hidden" name="service_id" value=svc.id.to_string() />
+                        <input type="hidden" name="province" prop:value=move || param("province").unwrap_or_default() />
+                        <input type="hidden" name="district" prop:value=move || param("district").unwrap_or_default() />
+                        <input type="hidden" name="commune" prop:value=move || param("commune").unwrap_or_default() />
+                        <fieldset>
+                            <legend>{move || t().documents}</legend>
+                            {docs.into_iter().map(|d| view! { <label class="check"><input type="checkbox" required />{d}</label> }).collect_view()}
+                        </fieldset>
+                        <label>{move || t().quantity}
+                            <input name="quantity" type="number" min="1" max="10000" value=quantity.get_untracked().to_string()
+                                on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
+                            <FieldMessage field="quantity" error=action_error(action) />
+                        </label>
+                        <ApplicantFields error=action_error(action) />
+                        <label>{move || t().village}
+                            <Suspense fallback=move || view! { <select name="village_code" data-testid="village-select"><option value="">"—"</option></select> }>
+                                {move || geo.get().and_then(Result::ok).map(|geo| view! {
+                                    <select name="village_code" data-testid="village-select"><option value="">"—"</option>{geo_options(geo.villages, param("village"))}</select>
+                                })}
+                            </Suspense>
+                            <FieldMessage field="village_code" error=action_error(action) />
+                        </label>
+                        <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" /><FieldMessage field="address_detail" error=action_error(action) /></label>
+                        <button type="submit" class="primary" data-testid="register-submit">{move || t().register_submit}</button>
+                    </ActionForm>
                 })
             }}
         </Suspense>
     }
+}
+
+fn geo_options(items: Vec<GeoOption>, selected: Option<String>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|o| {
+            let sel = selected.as_deref() == Some(o.code.as_str());
+            let label = format!("{} · {}", o.name_km, o.name_latin);
+            view! { <option value=o.code selected=sel>{label}</option> }
+        })
+        .collect_view()
+}
+
+/// With JavaScript, a new choice asks for the next level at once (the router's GET form, so in
+/// place); without it, the "show choices" button does.
+fn submit_own_form(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = event_target::<web_sys::HtmlElement>(&ev)
+            .closest("form")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
