@@ -11,7 +11,11 @@ use crate::{
 
 /// The dashboard for the filters in `query`, with chart labels in `locale`.
 #[server(endpoint = "stats/dashboard")]
-pub async fn get_dashboard(query: StatsQuery, locale: Locale) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(
+    // A dashboard with no filter has no `query` field in the encoded arguments at all.
+    #[server(default)] query: StatsQuery,
+    locale: Locale,
+) -> Result<Dashboard, AppError> {
     super::with_status(
         async {
             let user = super::current_user().await?;

@@ -142,14 +142,18 @@ pub async fn grant(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    super::flash::put(
-        db,
+    // In the write turn, like every other write, so SQLite writers queue instead of colliding.
+    let txn = begin_write(db).await?;
+    let token = super::flash::put(
+        &txn,
         GRANT_PURPOSE,
         code,
         chrono::Duration::minutes(GRANT_MINUTES),
         now,
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(token)
 }
 
 const NEW_PIN_PURPOSE: &str = "new_pin";
@@ -161,14 +165,17 @@ pub async fn keep_new_pin(
     pin: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    super::flash::put(
-        db,
+    let txn = begin_write(db).await?;
+    let handle = super::flash::put(
+        &txn,
         NEW_PIN_PURPOSE,
         &format!("{code}:{pin}"),
         chrono::Duration::minutes(GRANT_MINUTES),
         now,
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(handle)
 }
 
 /// The PIN kept for `code` under `handle`, removed as it is read.
@@ -178,7 +185,9 @@ pub async fn take_new_pin(
     handle: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
-    let kept = super::flash::take(db, NEW_PIN_PURPOSE, handle, now).await?;
+    let txn = begin_write(db).await?;
+    let kept = super::flash::take(&txn, NEW_PIN_PURPOSE, handle, now).await?;
+    txn.commit().await?;
     Ok(kept.and_then(|k| {
         k.split_once(':')
             .filter(|(c, _)| *c == code)

@@ -1,7 +1,6 @@
-//! Messages beside form fields and above forms. After a plain post (every form outside an
-//! island) the server sends the browser back with `err_<field>=<key>` or `error=<key>` in the
-//! address; a form inside an island reads the same keys from its action's answer. Both show the
-//! same text.
+//! Messages beside form fields and above forms. A hydrated page reads them from its action's
+//! answer and keeps what was typed; after a plain post (no JavaScript) the server sends the
+//! browser back with `err_<field>=<key>` or `error=<key>` in the address. Both show the same text.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -105,9 +105,9 @@ pub fn NewCasePage() -> impl IntoView {
                             <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
                         </p>
                         <input type="hidden" name="service_id" value=svc.id.to_string() />
-                        <input type="hidden" name="province" prop:value=move || param("province").unwrap_or_default() />
-                        <input type="hidden" name="district" prop:value=move || param("district").unwrap_or_default() />
-                        <input type="hidden" name="commune" prop:value=move || param("commune").unwrap_or_default() />
+                        <input type="hidden" name="province" value=move || param("province").unwrap_or_default() />
+                        <input type="hidden" name="district" value=move || param("district").unwrap_or_default() />
+                        <input type="hidden" name="commune" value=move || param("commune").unwrap_or_default() />
                         <fieldset>
                             <legend>{move || t().documents}</legend>
                             {docs.into_iter().map(|d| view! { <label class="check"><input type="checkbox" required />{d}</label> }).collect_view()}
