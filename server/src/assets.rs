@@ -1,7 +1,7 @@
 //! Static files: the hydrate bundle, its lazy chunks and the stylesheet under `/pkg`, served
 //! from the brotli and gzip copies that `cargo leptos build --release --precompress --split`
 //! writes beside each file. Only files whose name is taken from their final content are cached
-//! for a year; the rest are revalidated on each use (see [`content_named`]). Fonts and other
+//! for a year; the rest are revalidated on each use (see `content_named`). Fonts and other
 //! public files are cached for a week. Anything else falls through to the Leptos file-and-error
 //! handler.
 
@@ -61,20 +61,17 @@ pub fn routes(site_root: &Path, hashed: bool) -> Router<AppState> {
 }
 
 /// Whether a bundle file may be cached for a year: its name carries a hash of its final content,
-/// so a changed file always comes under a new name. That holds for the stylesheet, the main wasm
-/// and each area's own `split_*_area_*` module. It does not hold for the shared `chunk_N.wasm`
-/// files (numbered, not hashed: a rebuild can put other code under the same number), for the
-/// split loader and manifest, or for the main JS, whose name cargo-leptos takes before it writes
-/// the loader's name into it. Those are revalidated instead.
+/// so a changed file always comes under a new name. That holds for the stylesheet and every wasm
+/// file (the main one, each area's `split_*_area_*` module, the shared `chunk_N.*` files). It
+/// does not hold for the main JS: cargo-leptos names it before it writes the split loader's name
+/// into it, and a rebuild after a change in one area was seen to keep its name with new content.
+/// The JS files and the split manifest are revalidated instead (a few KB each).
 fn content_named(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
     let hashed = parts.len() >= 3 && parts[parts.len() - 2].len() >= 16;
     let extension = parts.last().copied().unwrap_or_default();
-    hashed
-        && !name.starts_with("chunk_")
-        && !name.starts_with("__wasm_split")
-        && matches!(extension, "wasm" | "css")
+    hashed && matches!(extension, "wasm" | "css")
 }
 
 #[cfg(test)]
@@ -88,6 +85,7 @@ mod tests {
         assert!(content_named(
             "/split_staff_area_814858377882570025.SZVFK4K0tyc1JVxuHuLFqA.wasm"
         ));
+        assert!(content_named("/chunk_10.w7BiFVw0KuXgj7_G4oRRug.wasm"));
         assert!(!content_named("/chunk_27.wasm"));
         assert!(!content_named("/owso.xlfY_i6tP__uXJ3HDWwmIg.js"));
         assert!(!content_named("/__wasm_split.r1Zd5nIli8LneSHKvqJybA.js"));
