@@ -79,10 +79,6 @@ pub fn App() -> impl IntoView {
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", code);
         }
-        // Lets end-to-end tests (and curious users) tell a hydrated page from a static one.
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
     });
 
     view! {

@@ -25,6 +25,16 @@ pub use app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy routes need the lazy mount: a page opened directly may have to load its chunk first.
-    leptos::mount::hydrate_lazy(App);
+    // What `leptos::mount::hydrate_lazy` does (a page opened directly may first load its area's
+    // chunk), plus a marker once all of it, that area included, is hydrated: end-to-end tests
+    // (and curious users) tell a live page from a static one by it.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        let owner = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        owner.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -17,12 +17,13 @@ pub fn ChartCard(chart: ChartView, export_query: String) -> impl IntoView {
         format!("/stats/export/{}.csv?{export_query}", chart.id)
     };
     let heading_id = format!("chart-{}-title", chart.id);
+    let navigate = leptos_router::hooks::use_navigate();
     let labelled_by = heading_id.clone();
     view! {
         <section class="card chart-card" data-testid=format!("chart-{}", chart.id) aria-labelledby=labelled_by>
             <h2 id=heading_id>{chart.title.clone()}</h2>
             {chart.note.clone().map(|n| view! { <p class="chart-note">{n}</p> })}
-            <div class="chart" inner_html=chart.svg.clone()></div>
+            <div class="chart" inner_html=chart.svg.clone() on:click=move |ev| follow_in_place(ev, &navigate)></div>
             <details class="chart-table">
                 <summary>{move || t().stats_table}</summary>
                 <div class="table-scroll">
@@ -44,4 +45,39 @@ pub fn ChartCard(chart: ChartView, export_query: String) -> impl IntoView {
             <a class="csv-link" href=csv rel="external" download="" data-testid=format!("csv-{}", chart.id)>{move || t().stats_csv}</a>
         </section>
     }
+}
+
+/// The router follows HTML links in place but not the SVG `<a>` of a chart's bars, which would
+/// load the whole document again; this takes those clicks to the router.
+fn follow_in_place(
+    ev: leptos::ev::MouseEvent,
+    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let link = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a").ok().flatten());
+        let href = link.and_then(|a| {
+            a.get_attribute("href")
+                .or_else(|| a.get_attribute("xlink:href"))
+        });
+        if let Some(href) = href.filter(|h| h.starts_with('/')) {
+            ev.prevent_default();
+            navigate(&href, Default::default());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, navigate);
 }
