@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page, Request, TestInfo } from '@playwright/test';
-import { DEMO_PASSWORD, jsEnabled, ready, registerCase, staff } from './helpers';
+import { DEMO_PASSWORD, WORKFLOW, jsEnabled, ready, registerCase, staff } from './helpers';
 
 // The application as a single page: after the first load, moving between pages, acting on
 // cases and filtering charts happen in place. Each test counts the main frame's document
@@ -100,17 +100,6 @@ test('the first visit to /track fetches no staff, admin or stats chunk', async (
     expect(areas().some((w) => w.includes(`split_${other}_area`)), `${other} area`).toBe(false);
   }
 });
-
-const WORKFLOW: [string, string, Record<string, string>][] = [
-  ['cashier.1201', 'pay', {}],
-  ['chief.1201', 'forward', {}],
-  ['tech.1201', 'forward', {}],
-  ['chief.1201', 'forward', {}],
-  ['director.1201', 'forward', {}],
-  ['decision.1201', 'approve', {}],
-  ['desk.1201', 'tax_confirm', {}],
-  ['desk.1201', 'deliver', { receiver: 'KEO CHANTHOU' }],
-];
 
 test('each role of a full workflow goes inbox → case → act → inbox in place', async ({ page, baseURL }, info) => {
   test.setTimeout(180_000);
