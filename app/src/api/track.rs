@@ -118,14 +118,21 @@ pub(crate) async fn grant_browser(
     Ok(())
 }
 
+/// The status page of `code` as typed: built from the parsed code, so nothing else reaches a
+/// header, or the blank form when it is no code.
+#[cfg(feature = "ssr")]
+fn case_page(code: &str) -> String {
+    match crate::domain::RegistrationCode::parse(code) {
+        Ok(c) => format!("/track/{}", c.as_str()),
+        Err(_) => "/track".to_string(),
+    }
+}
+
 /// Where a failed lookup or rating sends a browser without JavaScript: the code's PIN page (or
 /// the blank form) with the message's key. Never the PIN.
 #[cfg(feature = "ssr")]
 fn track_page(code: &str, err: &AppError) -> String {
-    let page = match crate::domain::RegistrationCode::parse(code) {
-        Ok(c) => format!("/track/{}", c.as_str()),
-        Err(_) => "/track".to_string(),
-    };
+    let page = case_page(code);
     let key = match err {
         AppError::Validation(fields) => fields
             .first()
@@ -173,11 +180,7 @@ pub async fn send_feedback(
     .await;
     match result {
         Ok(()) => {
-            let page = match crate::domain::RegistrationCode::parse(&code) {
-                Ok(c) => format!("/track/{}", c.as_str()),
-                Err(_) => "/track".to_string(),
-            };
-            leptos_axum::redirect(&format!("{page}?feedback=thanks"));
+            leptos_axum::redirect(&format!("{}?feedback=thanks", case_page(&code)));
             Ok(())
         }
         Err(err) => {

@@ -142,18 +142,14 @@ pub async fn grant(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    // In the write turn, like every other write, so SQLite writers queue instead of colliding.
-    let txn = begin_write(db).await?;
-    let token = super::flash::put(
-        &txn,
+    super::flash::put(
+        db,
         GRANT_PURPOSE,
         code,
         chrono::Duration::minutes(GRANT_MINUTES),
         now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(token)
+    .await
 }
 
 const NEW_PIN_PURPOSE: &str = "new_pin";
@@ -165,17 +161,14 @@ pub async fn keep_new_pin(
     pin: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let txn = begin_write(db).await?;
-    let handle = super::flash::put(
-        &txn,
+    super::flash::put(
+        db,
         NEW_PIN_PURPOSE,
         &format!("{code}:{pin}"),
         chrono::Duration::minutes(GRANT_MINUTES),
         now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(handle)
+    .await
 }
 
 /// The PIN kept for `code` under `handle`, removed as it is read.
@@ -185,9 +178,7 @@ pub async fn take_new_pin(
     handle: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
-    let txn = begin_write(db).await?;
-    let kept = super::flash::take(&txn, NEW_PIN_PURPOSE, handle, now).await?;
-    txn.commit().await?;
+    let kept = super::flash::take(db, NEW_PIN_PURPOSE, handle, now).await?;
     Ok(kept.and_then(|k| {
         k.split_once(':')
             .filter(|(c, _)| *c == code)
