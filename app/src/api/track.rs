@@ -75,7 +75,6 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
     let now = chrono::Utc::now();
     let view = crate::backend::track::lookup_granted(
         &state.db,
-        &state.track_limiter,
         &state.reference,
         &code,
         token.as_deref(),

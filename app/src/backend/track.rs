@@ -190,14 +190,31 @@ pub async fn take_new_pin(
 /// wrong PIN. Not rate-limited: the grant was earned by a lookup that was.
 pub async fn lookup_granted(
     db: &DatabaseConnection,
-    limit: &RateLimiter,
     reference: &ReferenceCache,
     code: &str,
     grant: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<TrackView, AppError> {
-    let opened = open_with(db, limit, code, Proof::Grant(grant), None, now).await?;
+    let opened = open_granted(db, code, grant, now).await?;
     view_of(db, reference, opened, now).await
+}
+
+/// The case behind `code` when `grant` is a live grant for it; "not found" otherwise.
+async fn open_granted(
+    db: &DatabaseConnection,
+    code: &str,
+    grant: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OpenedCase, AppError> {
+    let code = RegistrationCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let granted = match grant {
+        Some(token) => super::flash::read(db, GRANT_PURPOSE, token, now).await?,
+        None => None,
+    };
+    if granted.as_deref() != Some(code.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    find_case(db, &code).await?.ok_or(AppError::NotFound)
 }
 
 /// How a citizen shows a case is theirs: the PIN itself (the JSON API), or the cookie handle of
@@ -218,17 +235,7 @@ async fn open_with(
 ) -> Result<OpenedCase, AppError> {
     match proof {
         Proof::Pin(pin) => open_case(db, limit, code, pin, ip, now).await,
-        Proof::Grant(token) => {
-            let code = RegistrationCode::parse(code).map_err(|_| AppError::NotFound)?;
-            let granted = match token {
-                Some(token) => super::flash::read(db, GRANT_PURPOSE, token, now).await?,
-                None => None,
-            };
-            if granted.as_deref() != Some(code.as_str()) {
-                return Err(AppError::NotFound);
-            }
-            find_case(db, &code).await?.ok_or(AppError::NotFound)
-        }
+        Proof::Grant(token) => open_granted(db, code, token, now).await,
     }
 }
 
