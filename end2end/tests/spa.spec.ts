@@ -78,20 +78,16 @@ test('the first visit to /track fetches no staff, admin or stats chunk', async (
   // Each lazily loaded area has a module of its own, `split_<area>_area_*.wasm`.
   const areas = () => wasm.filter((w) => w.includes('/split_'));
   expect(areas(), 'area modules fetched on /track').toEqual([]);
-  if (!jsEnabled(info)) {
-    // Without JavaScript nothing is fetched at all, and signing in and the inbox work as pages.
-    expect(wasm, 'wasm without JavaScript').toEqual([]);
-    await signIn(page, info, 'desk.1201');
-    await expect(page.getByTestId('inbox-total')).toBeVisible();
-    expect(wasm, 'wasm without JavaScript').toEqual([]);
-    return;
+  if (jsEnabled(info)) {
+    expect(wasm.filter((w) => /\/owso\.[^/]*wasm$/.test(w)), 'the entry wasm').toHaveLength(1);
   }
-  expect(wasm.filter((w) => /\/owso\.[^/]*wasm$/.test(w)), 'the entry wasm').toHaveLength(1);
-
-  // Signing in fetches the sign-in area, and the inbox the staff area, and nothing else.
+  // Signing in fetches the sign-in area, and the inbox the staff area, and nothing else. Without
+  // JavaScript the same files are fetched as <link rel=preload>s the server writes for the page's
+  // own area (a known cost: such a browser never runs them).
   await signIn(page, info, 'desk.1201');
+  await expect(page.getByTestId('inbox-total')).toBeVisible();
   await expect.poll(() => areas().some((w) => w.includes('split_staff_area'))).toBe(true);
-  for (const other of ['stats', 'admin', 'audits', 'reports']) {
+  for (const other of ['stats', 'admin', 'audits', 'reports', 'citizen']) {
     expect(areas().some((w) => w.includes(`split_${other}_area`)), `${other} area`).toBe(false);
   }
 });
