@@ -114,7 +114,7 @@ pub(crate) fn set_cookie(cookie: &str) {
 /// that explains the error.
 #[cfg(feature = "ssr")]
 pub(crate) fn fail_to<T>(path: &str, err: AppError) -> Result<T, AppError> {
-    leptos_axum::redirect(path);
+    redirect(path);
     if is_plain_form() {
         Err(err)
     } else {
@@ -132,29 +132,93 @@ pub(crate) fn error_param(err: &AppError) -> String {
     }
 }
 
-/// Sends a plain form post back to its form with what was typed (`kept`, never passwords) and
-/// one `err_<field>` per problem, so the form shows each message beside its field without
-/// JavaScript. Errors that concern no field go in `error`. A hydrated page is not redirected:
-/// it shows the error beside the fields it still holds, and what was typed stays out of URLs.
+/// Sends a plain form post back to its form with one `err_<field>` per problem in the address,
+/// so the form shows each message beside its field without JavaScript. Errors that concern no
+/// field go in `error`. What was typed (`kept`, never passwords) may hold ID-card numbers,
+/// phones and dates of birth, so it never goes in the address: it waits in the flash store
+/// behind an HttpOnly cookie, read once by the form's page (`form_feedback::use_form_values`).
+/// A hydrated page is not redirected: it shows the error beside the fields it still holds.
 #[cfg(feature = "ssr")]
-pub(crate) fn back_to_form<T>(
+pub(crate) async fn back_to_form<T>(
     path: &str,
-    mut kept: Vec<(String, String)>,
+    kept: Vec<(String, String)>,
     err: AppError,
 ) -> Result<T, AppError> {
     if !is_plain_form() {
         return with_status(Err(err));
     }
+    let mut params: Vec<(String, String)> = Vec::new();
     match &err {
-        AppError::Validation(fields) => kept.extend(
+        AppError::Validation(fields) => params.extend(
             fields
                 .iter()
                 .map(|f| (format!("err_{}", f.field), f.key.clone())),
         ),
-        other => kept.push(("error".into(), error_param(other))),
+        other => params.push(("error".into(), error_param(other))),
     }
+    keep_for_page(path, kept).await?;
     let separator = if path.contains('?') { '&' } else { '?' };
-    fail_to(&format!("{path}{separator}{}", encode_query(&kept)), err)
+    fail_to(&format!("{path}{separator}{}", encode_query(&params)), err)
+}
+
+/// Keeps `values` for the next view of the page at `path`, behind the `owso_kept` cookie.
+#[cfg(feature = "ssr")]
+pub(crate) async fn keep_for_page(
+    path: &str,
+    values: Vec<(String, String)>,
+) -> Result<(), AppError> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let db = crate::backend::state::db()?;
+    let handle = crate::backend::flash::keep_form(&db, path, values, chrono::Utc::now()).await?;
+    set_cookie(&format!(
+        "{}={handle}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        crate::types::KEPT_COOKIE,
+        crate::backend::flash::KEPT_MINUTES * 60
+    ));
+    Ok(())
+}
+
+/// Sends the browser to `target`: the one way server functions redirect. `leptos_axum::redirect`
+/// panics on a value that cannot be a header (a newline, a NUL), which drops the connection; a
+/// target built from typed text is never trusted to be clean, so such a target is logged and the
+/// browser goes home instead. Build targets with `path_of` and `encode_query`.
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect(target: &str) {
+    if http::HeaderValue::from_str(target).is_ok() && target.starts_with('/') {
+        leptos_axum::redirect(target);
+    } else {
+        tracing::error!(
+            length = target.len(),
+            "a redirect target that is not a clean local path"
+        );
+        leptos_axum::redirect("/");
+    }
+}
+
+/// `/a/b/c` from path segments, each percent-encoded, so a typed value cannot add a segment
+/// (`../`), a query or a header line.
+#[cfg(feature = "ssr")]
+pub(crate) fn path_of(segments: &[&str]) -> String {
+    segments
+        .iter()
+        .map(|s| format!("/{}", encode_component(s)))
+        .collect()
+}
+
+/// `path?k=v&…` with the parameters encoded; `path` alone when there are none.
+#[cfg(feature = "ssr")]
+pub(crate) fn with_query(path: &str, params: &[(&str, &str)]) -> String {
+    if params.is_empty() {
+        return path.to_string();
+    }
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}{}", encode_query(&owned))
 }
 
 /// `text` with every byte outside the unreserved set percent-encoded, for one part of a URL.
@@ -176,4 +240,41 @@ pub(crate) fn encode_query(params: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_segments_stay_inside_their_segment() {
+        assert_eq!(
+            path_of(&["audits", "7", "cases", "../x"]),
+            "/audits/7/cases/..%2Fx"
+        );
+        assert_eq!(path_of(&["a\nb"]), "/a%0Ab");
+        assert_eq!(path_of(&["\0"]), "/%00");
+        let long = "9".repeat(5_000);
+        assert_eq!(path_of(&[&long]).len(), 5_001);
+        assert_eq!(
+            with_query("/x?a=1", &[("saved", "1"), ("code", "\r\n")]),
+            "/x?a=1&saved=1&code=%0D%0A"
+        );
+        assert_eq!(with_query("/x", &[]), "/x");
+    }
+
+    /// Every redirect goes through `redirect`, which cannot panic on a bad header value.
+    #[test]
+    fn no_server_function_calls_leptos_axum_redirect_directly() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !text.contains("leptos_axum::redirect("),
+                "{} calls leptos_axum::redirect directly",
+                path.display()
+            );
+        }
+    }
 }

@@ -2,6 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The cookie that carries the handle of a plain form post's typed values back to its form.
+pub const KEPT_COOKIE: &str = "owso_kept";
+
+/// What a plain form post typed, read from the flash store for the page it was sent back to;
+/// the server puts it in the request's extensions, and the page's hydration gets the same copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptValues(pub Vec<(String, String)>);
+
+impl KeptValues {
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+}
+
 pub mod admin;
 pub mod complaints;
 pub mod quality_audits;

@@ -20,7 +20,9 @@ test('a citizen files a complaint and reads the office chief’s answer', async 
   const number = (await page.getByTestId('complaint-number').textContent())!.trim();
   expect(number).toMatch(/^\d{4}-\d{6}$/);
   await expect(page.getByTestId('complaint-state')).toHaveText('កំពុងរង់ចាំចម្លើយ');
-  const url = page.url();
+  const pin = (await page.getByTestId('complaint-pin').textContent())!.trim();
+  // Neither the number's PIN nor the phone is in the address.
+  expect(page.url()).not.toContain(pin);
   await screenshot(page, info, 'complaint-filed');
 
   await signIn(page, info, 'chief.1201');
@@ -31,9 +33,15 @@ test('a citizen files a complaint and reads the office chief’s answer', async 
   await card.locator('button[value="true"]').click();
   await expect(page.getByTestId(`complaint-${number}`).getByTestId('given-answer')).toBeVisible();
 
+  // Another day, another browser: the number and PIN are typed and posted.
   await page.context().clearCookies();
-  await page.goto(url);
+  await page.goto('/complaints/track');
   await ready(page, info);
+  const lookup = page.getByTestId('complaint-lookup');
+  await lookup.locator('[name="number"]').fill(number);
+  await lookup.locator('[name="pin"]').fill(pin);
+  await lookup.locator('button[type="submit"]').click();
+  expect(page.url()).not.toContain(pin);
   await expect(page.getByTestId('complaint-state')).toHaveText('បានបិទ');
   await expect(page.getByTestId('complaint-answer')).toContainText('no one may ask for money');
 });

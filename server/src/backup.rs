@@ -46,8 +46,8 @@ pub async fn backup(settings: &Settings, file: &Path) -> Result<(), CliError> {
                 "--no-owner",
                 "--no-privileges",
                 &format!("--file={}", partial.display()),
-                &format!("--dbname={}", settings.database_url),
             ],
+            &settings.database_url,
         )?,
     }
     sync_file(&partial)?;
@@ -78,9 +78,9 @@ pub async fn restore(settings: &Settings, file: &Path) -> Result<(), CliError> {
                 "--no-privileges",
                 "--exit-on-error",
                 "--single-transaction",
-                &format!("--dbname={}", settings.database_url),
                 &file.to_string_lossy(),
             ],
+            &settings.database_url,
         )?,
     }
     let conn = open(settings).await?;
@@ -174,15 +174,64 @@ fn partial_of(file: &Path) -> PathBuf {
     PathBuf::from(format!("{}.partial", file.display()))
 }
 
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, `secret` percent-decoded).
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return (url.to_string(), None);
+    };
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return (url.to_string(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}{tail}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn sync_file(file: &Path) -> Result<(), CliError> {
     std::fs::File::open(file)
         .and_then(|f| f.sync_all())
         .map_err(|e| CliError::runtime(format!("{}: {e}", file.display())))
 }
 
-fn run_pg_tool(tool: &str, args: &[&str]) -> Result<(), CliError> {
-    let output = std::process::Command::new(tool)
-        .args(args)
+/// Runs a PostgreSQL client tool on the database at `url`. The password goes through the
+/// environment (`PGPASSWORD`), never the command line, where `ps` shows it to every local user.
+fn run_pg_tool(tool: &str, args: &[&str], url: &str) -> Result<(), CliError> {
+    let (url, password) = split_password(url);
+    let mut command = std::process::Command::new(tool);
+    command.arg(format!("--dbname={url}")).args(args);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    let output = command
         .output()
         .map_err(|e| {
             CliError::runtime(format!(
@@ -196,4 +245,28 @@ fn run_pg_tool(tool: &str, args: &[&str]) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url_for_the_environment() {
+        assert_eq!(
+            split_password("postgres://owso:s%40cret:x@db.local:5432/owso?sslmode=disable"),
+            (
+                "postgres://owso@db.local:5432/owso?sslmode=disable".to_string(),
+                Some("s@cret:x".to_string())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://owso@db/owso"),
+            ("postgres://owso@db/owso".to_string(), None)
+        );
+        assert_eq!(
+            split_password("postgres:///owso"),
+            ("postgres:///owso".to_string(), None)
+        );
+    }
 }

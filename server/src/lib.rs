@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod exports;
 pub mod generate;
+pub mod kept;
 pub mod names;
 pub mod reports;
 pub mod security;

@@ -124,6 +124,35 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// A panic anywhere below answers a logged 500 page instead of a dropped connection. The
+/// message goes to the log only: it may hold what a user typed.
+pub fn catch_panics(
+) -> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panic_page as fn(_) -> Response)
+}
+
+fn panic_page(panic: Box<dyn std::any::Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request panicked; answered 500");
+    let (km, en) = (
+        app::i18n::Locale::Km.texts().err_internal,
+        app::i18n::Locale::En.texts().err_internal,
+    );
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        format!(
+            "<!doctype html><html lang=\"km\"><meta charset=\"utf-8\"><title>500</title>\
+             <h1>{km}</h1><p lang=\"en\">{en}</p><p><a href=\"/\">OWSO</a></p></html>"
+        ),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +166,34 @@ mod tests {
     }
 
     const PUBLIC: &str = "https://owso.gov.kh";
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_and_the_server_goes_on() {
+        use tower::ServiceExt;
+        let router = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    panic!("boom");
+                    #[allow(unreachable_code)]
+                    ""
+                }),
+            )
+            .route("/fine", axum::routing::get(|| async { "ok" }))
+            .layer(catch_panics());
+        let call = |path: &'static str| {
+            router.clone().oneshot(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            call("/boom").await.unwrap().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(call("/fine").await.unwrap().status(), StatusCode::OK);
+    }
 
     #[test]
     fn reads_are_never_refused() {

@@ -89,6 +89,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::reports::csv_before_pages,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::kept::take_kept_values,
+        ))
         .layer(axum::middleware::from_fn(
             crate::security::server_fn_error_status,
         ))
@@ -110,6 +114,7 @@ pub fn router(state: AppState) -> Router {
                 .gzip(true)
                 .quality(CompressionLevel::Precise(1)),
         )
+        .layer(crate::security::catch_panics())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             // The path only: query strings can carry PINs and must never reach the logs.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

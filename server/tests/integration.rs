@@ -39,3 +39,6 @@ mod scale_out;
 
 #[path = "integration/assets.rs"]
 mod assets;
+
+#[path = "integration/hardening.rs"]
+mod hardening;

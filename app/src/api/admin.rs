@@ -89,7 +89,10 @@ pub async fn create_staff(
     .await
     {
         Ok(id) => {
-            leptos_axum::redirect(&format!("/admin/users?created={}", username.trim()));
+            super::redirect(&super::with_query(
+                "/admin/users",
+                &[("created", username.trim())],
+            ));
             Ok(id)
         }
         Err(err) => {
@@ -104,7 +107,7 @@ pub async fn create_staff(
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-            super::back_to_form("/admin/users", kept, err)
+            super::back_to_form("/admin/users", kept, err).await
         }
     }
 }
@@ -125,10 +128,10 @@ pub async fn set_staff_active(user_id: i32, active: String) -> Result<u64, AppEr
     .await;
     match result {
         Ok(ended) => {
-            leptos_axum::redirect("/admin/users?updated=1");
+            super::redirect("/admin/users?updated=1");
             Ok(ended)
         }
-        Err(err) => super::back_to_form("/admin/users", Vec::new(), err),
+        Err(err) => super::back_to_form("/admin/users", Vec::new(), err).await,
     }
 }
 
@@ -148,12 +151,13 @@ pub async fn reset_staff_password(user_id: i32, password: String) -> Result<(), 
     .await;
     match result {
         Ok(()) => {
-            leptos_axum::redirect("/admin/users?updated=1");
+            super::redirect("/admin/users?updated=1");
             Ok(())
         }
         Err(err) => {
-            let kept = vec![("for_user".to_string(), user_id.to_string())];
-            super::back_to_form("/admin/users", kept, err)
+            // Which row's form shows the message: an id, not what was typed.
+            let path = super::with_query("/admin/users", &[("for_user", &user_id.to_string())]);
+            super::back_to_form(&path, Vec::new(), err).await
         }
     }
 }
@@ -207,10 +211,10 @@ pub async fn save_service(
     .await;
     match result {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{path}?saved=1"));
+            super::redirect(&super::with_query(&path, &[("saved", "1")]));
             Ok(())
         }
-        Err(err) => super::back_to_form(&path, Vec::new(), err),
+        Err(err) => super::back_to_form(&path, Vec::new(), err).await,
     }
 }
 
@@ -245,7 +249,7 @@ pub async fn save_holiday(day: String, name_km: String, name_en: String) -> Resu
     .await;
     match result {
         Ok(saved) => {
-            leptos_axum::redirect(&format!("/admin/holidays?year={}&saved=1", saved.year()));
+            super::redirect(&format!("/admin/holidays?year={}&saved=1", saved.year()));
             Ok(())
         }
         Err(err) => {
@@ -253,7 +257,7 @@ pub async fn save_holiday(day: String, name_km: String, name_en: String) -> Resu
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
-            super::back_to_form("/admin/holidays", kept, err)
+            super::back_to_form("/admin/holidays", kept, err).await
         }
     }
 }
@@ -269,9 +273,9 @@ pub async fn delete_holiday(day: String) -> Result<(), AppError> {
             .await;
     match result {
         Ok(deleted) => {
-            leptos_axum::redirect(&format!("/admin/holidays?year={}&saved=1", deleted.year()));
+            super::redirect(&format!("/admin/holidays?year={}&saved=1", deleted.year()));
             Ok(())
         }
-        Err(err) => super::back_to_form("/admin/holidays", Vec::new(), err),
+        Err(err) => super::back_to_form("/admin/holidays", Vec::new(), err).await,
     }
 }

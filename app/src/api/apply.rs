@@ -55,7 +55,7 @@ pub async fn apply_online(
             // what was typed goes in the address.
             super::track::grant_browser(&db, &created.code, Some(&created.pin), chrono::Utc::now())
                 .await?;
-            leptos_axum::redirect(&format!("/track/{}", created.code));
+            super::redirect(&super::path_of(&["track", &created.code]));
             Ok(created)
         }
         Err(err) => {
@@ -75,7 +75,7 @@ pub async fn apply_online(
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-            super::back_to_form("/apply", kept, err)
+            super::back_to_form("/apply", kept, err).await
         }
     }
 }

@@ -31,7 +31,7 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
                 session.token,
                 auth::ABSOLUTE_TIMEOUT.num_seconds()
             ));
-            leptos_axum::redirect("/staff/inbox");
+            super::redirect("/staff/inbox");
             Ok(session.user.summary())
         }
         Err(err) => {
@@ -57,7 +57,7 @@ pub async fn logout() -> Result<(), AppError> {
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
         auth::SESSION_COOKIE
     ));
-    leptos_axum::redirect("/login");
+    super::redirect("/login");
     Ok(())
 }
 

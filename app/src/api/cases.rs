@@ -64,12 +64,12 @@ pub async fn act_on_case(
         return super::with_status(result.map(|outcome| outcome.version));
     }
     let target = match crate::domain::RegistrationCode::parse(&code) {
-        Ok(code) => format!("/staff/cases/{}", code.as_str()),
+        Ok(code) => super::path_of(&["staff", "cases", code.as_str()]),
         Err(_) => "/staff/inbox".to_string(),
     };
     match result {
         Ok(outcome) => {
-            leptos_axum::redirect(&target);
+            super::redirect(&target);
             Ok(outcome.version)
         }
         Err(err) => super::fail_to(&format!("{target}?error={}", super::error_param(&err)), err),
@@ -124,7 +124,12 @@ pub async fn register_case(
     .await
     {
         Ok(created) => {
-            leptos_axum::redirect(&format!("/staff/cases/{}/receipt", created.code));
+            super::redirect(&super::path_of(&[
+                "staff",
+                "cases",
+                &created.code,
+                "receipt",
+            ]));
             Ok(created)
         }
         Err(err) => {
@@ -148,7 +153,7 @@ pub async fn register_case(
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-            super::back_to_form("/staff/cases/new", kept, err)
+            super::back_to_form("/staff/cases/new", kept, err).await
         }
     }
 }

@@ -4,8 +4,37 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    types::complaints::{ComplaintFiled, ComplaintView, StaffComplaint},
+    types::complaints::{ComplaintFiled, ComplaintView, GrantedComplaint, StaffComplaint},
 };
+
+/// The cookie holding this browser's grant to read one complaint.
+#[cfg(feature = "ssr")]
+const GRANT_COOKIE: &str = "owso_complaint";
+/// The cookie holding the handle of a new complaint's PIN, shown once.
+#[cfg(feature = "ssr")]
+const NEW_PIN_COOKIE: &str = "owso_complaint_pin";
+
+#[cfg(feature = "ssr")]
+async fn grant_browser(
+    db: &sea_orm::DatabaseConnection,
+    number: &str,
+    new_pin: Option<&str>,
+) -> Result<(), AppError> {
+    use crate::backend::complaints::{grant, keep_new_pin, GRANT_MINUTES};
+    let now = chrono::Utc::now();
+    let max_age = GRANT_MINUTES * 60;
+    let token = grant(db, number, now).await?;
+    super::set_cookie(&format!(
+        "{GRANT_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+    ));
+    if let Some(pin) = new_pin {
+        let handle = keep_new_pin(db, number, pin, now).await?;
+        super::set_cookie(&format!(
+            "{NEW_PIN_COOKIE}={handle}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+        ));
+    }
+    Ok(())
+}
 
 /// Files a complaint. The browser then goes to the complaint's tracking page, which shows the
 /// number and PIN to keep.
@@ -31,10 +60,9 @@ pub async fn file_complaint(
         .await
     {
         Ok(filed) => {
-            leptos_axum::redirect(&format!(
-                "/complaints/track?number={}&pin={}&filed=1",
-                filed.number, filed.pin
-            ));
+            // The tracking page shows the number and, once, the PIN; neither goes in the address.
+            grant_browser(&db, &filed.number, Some(&filed.pin)).await?;
+            super::redirect("/complaints/track");
             Ok(filed)
         }
         Err(err) => {
@@ -48,27 +76,61 @@ pub async fn file_complaint(
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
             .collect();
-            super::back_to_form("/complaints/new", kept, err)
+            super::back_to_form("/complaints/new", kept, err).await
         }
     }
 }
 
-#[server(endpoint = "complaints/track")]
-pub async fn track_complaint(number: String, pin: String) -> Result<ComplaintView, AppError> {
+/// Opens a complaint by its number and PIN (posted, never in an address): this browser gets a
+/// grant and goes to the tracking page, which shows it.
+#[server(endpoint = "complaints/open")]
+pub async fn open_complaint(number: String, pin: String) -> Result<ComplaintView, AppError> {
     let db = crate::backend::state::db()?;
     let limit = crate::backend::state::app_state()?.track_limiter;
     let (ip, _) = super::request_origin();
-    super::with_status(
-        crate::backend::complaints::track(
-            &db,
-            &limit,
-            &number,
-            &pin,
-            ip.as_deref(),
-            chrono::Utc::now(),
-        )
-        .await,
+    let result = crate::backend::complaints::track(
+        &db,
+        &limit,
+        &number,
+        &pin,
+        ip.as_deref(),
+        chrono::Utc::now(),
     )
+    .await;
+    match result {
+        Ok(view) => {
+            grant_browser(&db, &view.number, None).await?;
+            super::redirect("/complaints/track");
+            Ok(view)
+        }
+        Err(err) => {
+            let kept = vec![("number".to_string(), number)];
+            super::back_to_form("/complaints/track", kept, err).await
+        }
+    }
+}
+
+/// The complaint this browser holds a grant for, if any.
+#[server(endpoint = "complaints/granted")]
+pub async fn complaint_by_grant() -> Result<Option<GrantedComplaint>, AppError> {
+    let Some(grant) = super::request_cookie(GRANT_COOKIE) else {
+        return Ok(None);
+    };
+    let db = crate::backend::state::db()?;
+    let new_pin = super::request_cookie(NEW_PIN_COOKIE);
+    let opened = crate::backend::complaints::open_granted(
+        &db,
+        &grant,
+        new_pin.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    if new_pin.is_some() {
+        super::set_cookie(&format!(
+            "{NEW_PIN_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        ));
+    }
+    Ok(opened.map(|(complaint, new_pin)| GrantedComplaint { complaint, new_pin }))
 }
 
 #[server(endpoint = "complaints/office")]
@@ -99,12 +161,13 @@ pub async fn answer_complaint(
     .await;
     match result {
         Ok(()) => {
-            leptos_axum::redirect("/staff/complaints?saved=1");
+            super::redirect("/staff/complaints?saved=1");
             Ok(())
         }
         Err(err) => {
-            let kept = vec![("for".to_string(), id.to_string())];
-            super::back_to_form("/staff/complaints", kept, err)
+            // Which complaint's form shows the message: an id, not what was typed.
+            let path = super::with_query("/staff/complaints", &[("for", &id.to_string())]);
+            super::back_to_form(&path, Vec::new(), err).await
         }
     }
 }

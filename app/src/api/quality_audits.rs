@@ -67,7 +67,7 @@ pub async fn draw_audit(
     };
     match crate::backend::quality_audits::draw(&db, &user, request, ip, chrono::Utc::now()).await {
         Ok(id) => {
-            leptos_axum::redirect(&format!("/audits/{id}"));
+            super::redirect(&super::path_of(&["audits", &id.to_string()]));
             Ok(id)
         }
         // Out of scope or not a viewer: the status alone, as for any page they may not see.
@@ -90,7 +90,7 @@ pub async fn draw_audit(
                 let ids: Vec<String> = chosen.iter().map(i32::to_string).collect();
                 kept.push(("officers".into(), ids.join(",")));
             }
-            super::back_to_form("/audits/new", kept, err)
+            super::back_to_form("/audits/new", kept, err).await
         }
     }
 }
@@ -121,7 +121,7 @@ pub async fn assign_audit_case(audit_id: i32, code: String, user_id: i32) -> Res
     let target = format!("/audits/{audit_id}");
     match result {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{target}?assigned={code}"));
+            super::redirect(&super::with_query(&target, &[("assigned", &code)]));
             Ok(())
         }
         Err(err) => super::fail_to(&format!("{target}?error={}", super::error_param(&err)), err),
@@ -173,10 +173,10 @@ pub async fn record_checklist(
         chrono::Utc::now(),
     )
     .await;
-    let target = format!("/audits/{audit_id}/cases/{code}");
+    let target = super::path_of(&["audits", &audit_id.to_string(), "cases", &code]);
     match result {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{target}?saved=1"));
+            super::redirect(&super::with_query(&target, &[("saved", "1")]));
             Ok(())
         }
         Err(err @ (AppError::NotFound | AppError::Forbidden | AppError::Unauthorized)) => {
@@ -189,7 +189,7 @@ pub async fn record_checklist(
                 .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
                 .chain(findings.map(|f| ("findings".to_string(), f)))
                 .collect();
-            super::back_to_form(&target, kept, err)
+            super::back_to_form(&target, kept, err).await
         }
     }
 }

@@ -45,7 +45,7 @@ pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError
     match result {
         Ok(view) => {
             grant_browser(&state.db, &view.code, None, now).await?;
-            leptos_axum::redirect(&format!("/track/{}", view.code));
+            super::redirect(&super::path_of(&["track", &view.code]));
             Ok(view)
         }
         Err(err) => {
@@ -179,7 +179,10 @@ pub async fn send_feedback(
     .await;
     match result {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{}?feedback=thanks", case_page(&code)));
+            super::redirect(&super::with_query(
+                &case_page(&code),
+                &[("feedback", "thanks")],
+            ));
             Ok(())
         }
         Err(err) => {

@@ -187,6 +187,13 @@ pub async fn track(
         Some(c) if same(&c.pin, &pin_digest(number, &pin)) => c,
         _ => return Err(AppError::NotFound),
     };
+    view_of(db, found).await
+}
+
+async fn view_of(
+    db: &DatabaseConnection,
+    found: complaint::Model,
+) -> Result<ComplaintView, AppError> {
     let office = office::Entity::find_by_id(found.office_code.as_str())
         .one(db)
         .await?
@@ -204,6 +211,76 @@ pub async fn track(
         due_on: found.due_on,
         answer: found.answer,
     })
+}
+
+const GRANT_PURPOSE: &str = "complaint";
+const NEW_PIN_PURPOSE: &str = "complaint_new_pin";
+
+/// How long a browser that proved the PIN (or filed the complaint) may read it without the PIN.
+pub const GRANT_MINUTES: i64 = 15;
+
+/// A handle that opens complaint `number` for `GRANT_MINUTES`: the PIN stays out of addresses.
+pub async fn grant(
+    db: &DatabaseConnection,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    super::flash::put(
+        db,
+        GRANT_PURPOSE,
+        number,
+        chrono::Duration::minutes(GRANT_MINUTES),
+        now,
+    )
+    .await
+}
+
+/// Keeps a new complaint's PIN for its page to show once; returns the handle.
+pub async fn keep_new_pin(
+    db: &DatabaseConnection,
+    number: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let payload = format!("{number}:{pin}");
+    super::flash::put(
+        db,
+        NEW_PIN_PURPOSE,
+        &payload,
+        chrono::Duration::minutes(GRANT_MINUTES),
+        now,
+    )
+    .await
+}
+
+/// The complaint a grant opens, with its new PIN the first time after filing.
+pub async fn open_granted(
+    db: &DatabaseConnection,
+    grant: &str,
+    new_pin: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<(ComplaintView, Option<String>)>, AppError> {
+    let Some(number) = super::flash::read(db, GRANT_PURPOSE, grant, now).await? else {
+        return Ok(None);
+    };
+    let Some(found) = complaint::Entity::find()
+        .filter(complaint::Column::Number.eq(number.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let pin = match new_pin {
+        Some(handle) => super::flash::take(db, NEW_PIN_PURPOSE, handle, now)
+            .await?
+            .and_then(|kept| {
+                kept.split_once(':')
+                    .filter(|(n, _)| *n == number)
+                    .map(|(_, pin)| pin.to_string())
+            }),
+        None => None,
+    };
+    Ok(Some((view_of(db, found).await?, pin)))
 }
 
 fn require_chief(user: &CurrentUser) -> Result<String, AppError> {

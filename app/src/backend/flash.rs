@@ -72,3 +72,58 @@ pub async fn take(
     txn.commit().await?;
     Ok(found)
 }
+
+/// The purpose of what a plain form post typed, kept for the form it is sent back to.
+const KEPT_PURPOSE: &str = "kept";
+
+/// How long the values wait for the browser to follow its redirect.
+pub const KEPT_MINUTES: i64 = 10;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptPayload {
+    path: String,
+    values: Vec<(String, String)>,
+}
+
+/// Keeps `values` for the page at `path` (its path, without the query) and returns the handle.
+pub async fn keep_form(
+    db: &DatabaseConnection,
+    path: &str,
+    values: Vec<(String, String)>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let payload = serde_json::to_string(&KeptPayload {
+        path: path_only(path).to_string(),
+        values,
+    })
+    .map_err(|_| AppError::Internal)?;
+    put(
+        db,
+        KEPT_PURPOSE,
+        &payload,
+        Duration::minutes(KEPT_MINUTES),
+        now,
+    )
+    .await
+}
+
+/// The values kept under `handle` for the page at `path`, removed as they are read. Values kept
+/// for another page are removed too: they were meant for one page view.
+pub async fn take_form(
+    db: &DatabaseConnection,
+    handle: &str,
+    path: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<(String, String)>>, AppError> {
+    let Some(payload) = take(db, KEPT_PURPOSE, handle, now).await? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str::<KeptPayload>(&payload)
+        .ok()
+        .filter(|kept| kept.path == path_only(path))
+        .map(|kept| kept.values))
+}
+
+fn path_only(target: &str) -> &str {
+    target.split('?').next().unwrap_or(target)
+}

@@ -1,16 +1,21 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::{components::form_feedback::FieldMessage, error::AppError, i18n::use_texts};
+use crate::{
+    components::form_feedback::{FieldMessage, FormValues},
+    error::AppError,
+    i18n::use_texts,
+};
 
 /// The applicant's part of a registration form: a person or an enterprise, names, sex, date of
 /// birth, phone and identity numbers. Shared by the front desk's form and online
-/// pre-registration; values come back from the address after a failed plain post.
+/// pre-registration; what a failed plain post typed comes back through `values`.
 #[component]
-pub fn ApplicantFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ApplicantFields(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    values: FormValues,
+) -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let param = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
+    let param = move |k: &str| values.or_default(k);
     view! {
         <label>{move || t().applicant_kind}
             <select name="applicant_kind">

@@ -1,11 +1,58 @@
 //! Messages beside form fields and above forms. A hydrated page reads them from its action's
 //! answer and keeps what was typed; after a plain post (no JavaScript) the server sends the
-//! browser back with `err_<field>=<key>` or `error=<key>` in the address. Both show the same text.
+//! browser back with `err_<field>=<key>` or `error=<key>` in the address, and what was typed in
+//! the flash store ([`FormValues`]). Both show the same text.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::{error::AppError, i18n::use_texts};
+use leptos_router::params::ParamsMap;
+
+use crate::{error::AppError, i18n::use_texts, types::KeptValues};
+
+/// What a form shows in its fields: what its last plain post typed, when the server sent the
+/// browser back with it (kept server-side, never in the address), else the address's query (the
+/// choices of a GET form). Create it once at the top of the page component: the kept values reach
+/// hydration as a shared value, which must be created in the same order on both sides.
+#[derive(Clone, Copy)]
+pub struct FormValues {
+    kept: StoredValue<KeptValues>,
+    query: Memo<ParamsMap>,
+}
+
+impl FormValues {
+    /// The value of `key`, when there is one and it is not empty.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.kept
+            .with_value(|kept| kept.get(key))
+            .or_else(|| self.query.with(|q| q.get(key)))
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn or_default(&self, key: &str) -> String {
+        self.get(key).unwrap_or_default()
+    }
+}
+
+pub fn use_form_values() -> FormValues {
+    let kept = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<KeptValues>().cloned())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            KeptValues::default()
+        }
+    })
+    .into_inner();
+    FormValues {
+        kept: StoredValue::new(kept),
+        query: use_query_map(),
+    }
+}
 
 /// The error of a server action's last answer, for [`FieldMessage`] and [`FormNotice`].
 pub fn action_error<S, T>(action: ServerAction<S>) -> Signal<Option<AppError>>

@@ -37,6 +37,14 @@ pub struct ComplaintFiled {
     pub pin: String,
 }
 
+/// A complaint this browser may read (it filed it, or proved the PIN), with the new PIN the
+/// first time after filing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrantedComplaint {
+    pub complaint: ComplaintView,
+    pub new_pin: Option<String>,
+}
+
 /// What the citizen sees with the number and PIN. Never the phone they left.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplaintView {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::{
     on_both_databases,
-    support::{Db, TestApp},
+    support::{cookies_set, testid_text, Db, TestApp},
 };
 
 on_both_databases!(a_complaint_is_filed_followed_answered_and_closed);
@@ -62,6 +62,19 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
     ] {
         assert!(back.contains(expected), "{expected} missing from {back}");
     }
+    // What was typed comes back in the form, from the server, not from the address.
+    assert!(
+        !back.contains("phone=12") && !back.contains("case_code=12"),
+        "{back}"
+    );
+    let (_, form) = app.get_as(&back, &cookies_set(&bad)).await;
+    assert!(
+        form.contains("value=\"12\""),
+        "the typed case code is shown again"
+    );
+    let (_, again) = app.get_as(&back, &cookies_set(&bad)).await;
+    assert!(!again.contains("value=\"12\""), "kept values are read once");
+
     let text = "<b>Asked for</b> 50,000 riel more than the fee";
     let good = app
         .post_form(
@@ -76,51 +89,71 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
             ],
         )
         .await;
-    let tracking = location(&good);
-    assert!(
-        tracking.starts_with("/complaints/track?number="),
-        "{tracking}"
+    assert_eq!(
+        location(&good),
+        "/complaints/track",
+        "no number or PIN in the address"
     );
-    let number = tracking
-        .split("number=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
-    let pin = tracking
-        .split("pin=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
+    let citizen = cookies_set(&good);
+    let (status, html) = app.get_as("/complaints/track", &citizen).await;
+    assert_eq!(status, 200);
+    let number = testid_text(&html, "complaint-number").expect("the new number is shown");
+    let pin = testid_text(&html, "complaint-pin").expect("the new PIN is shown once");
     assert_eq!(pin.len(), 6);
     assert!(number.starts_with("20") && number.len() == 11, "{number}");
     let stored = complaint::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].pin, pin, "the PIN is not stored as typed");
 
-    // The citizen's page shows the status and never the phone; a wrong PIN says only "no match".
-    let (status, html) = app.get_text(&tracking).await;
+    // The citizen's page shows the status and never the phone; the PIN only the first time.
+    let (status, html) = app.get_as("/complaints/track", &citizen).await;
     assert_eq!(status, 200);
     assert!(
         html.contains(&number) && html.contains("កំពុងរង់ចាំចម្លើយ"),
         "status in Khmer"
     );
+    assert!(
+        testid_text(&html, "complaint-pin").is_none(),
+        "the PIN is shown once"
+    );
     assert!(!html.contains("012999888") && !html.contains("012 999 888"));
+
+    // Another browser opens it with the number and PIN, posted; a wrong PIN says only "no match".
     let wrong = if pin == "000000" { "111111" } else { "000000" };
-    let (status, html) = app
-        .get_text(&format!("/complaints/track?number={number}&pin={wrong}"))
+    let res = app
+        .post_form(
+            "/api/complaints/open",
+            None,
+            &[("number", &number), ("pin", wrong)],
+        )
         .await;
-    assert_eq!(status, 404);
-    assert!(html.contains("គ្មានបណ្តឹងដែលត្រូវនឹងលេខ"));
-    let (status, _) = app
-        .get_text("/complaints/track?number=2026-999999&pin=123456")
+    let back = location(&res);
+    assert!(
+        back.starts_with("/complaints/track?error=") && !back.contains(wrong),
+        "{back}"
+    );
+    let (_, html) = app.get_as(&back, &cookies_set(&res)).await;
+    assert!(html.contains("គ្មានបណ្តឹងដែលត្រូវនឹងលេខ"), "no match");
+    assert!(
+        html.contains(&format!("value=\"{number}\"")),
+        "the number is kept"
+    );
+    let res = app
+        .post_form(
+            "/api/complaints/open",
+            None,
+            &[("number", &number), ("pin", &pin)],
+        )
         .await;
-    assert_eq!(status, 404);
+    assert_eq!(location(&res), "/complaints/track");
+    let other = cookies_set(&res);
+    let (_, html) = app.get_as("/complaints/track", &other).await;
+    assert!(html.contains("កំពុងរង់ចាំចម្លើយ") && testid_text(&html, "complaint-pin").is_none());
+    let (_, html) = app.get_text("/complaints/track").await;
+    assert!(
+        !html.contains("data-testid=\"complaint-status\""),
+        "no grant, no complaint"
+    );
 
     // Only the office's chief sees it; the text is shown escaped.
     let chief = app.session_of("chief.1201").await;
@@ -176,7 +209,7 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
         )
         .await;
     assert_eq!(location(&res), "/staff/complaints?saved=1");
-    let (_, html) = app.get_text(&tracking).await;
+    let (_, html) = app.get_as("/complaints/track", &citizen).await;
     assert!(html.contains("The cashier refunded the difference.") && html.contains("បានឆ្លើយ"));
     let (status, _) = call(
         &app,
@@ -199,7 +232,7 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["detail"][0]["key"], "err_complaint_closed");
-    let (_, html) = app.get_text(&tracking).await;
+    let (_, html) = app.get_as("/complaints/track", &citizen).await;
     assert!(html.contains("បានបិទ"));
     app.finish().await;
 }

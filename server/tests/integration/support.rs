@@ -270,6 +270,28 @@ pub fn session_cookie(res: &reqwest::Response) -> String {
     header.split(';').next().unwrap().to_string()
 }
 
+/// Every cookie a response sets (and does not expire), as one `Cookie` header: what a browser
+/// sends on its next request.
+pub fn cookies_set(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| !v.contains("Max-Age=0"))
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The text of the element with `data-testid="{testid}"` in a page.
+pub fn testid_text(html: &str, testid: &str) -> Option<String> {
+    let start = html.find(&format!("data-testid=\"{testid}\""))?;
+    let rest = &html[start..];
+    let open = rest.find('>')? + 1;
+    let close = rest[open..].find('<')?;
+    Some(rest[open..open + close].trim().to_string())
+}
+
 /// Opens an extra pool on a test database, as a second process would.
 /// The settings a test server runs with: its database, a random port, a small pool, and `extra`.
 pub fn test_settings(url: &str, extra: &[(&str, &str)]) -> Settings {

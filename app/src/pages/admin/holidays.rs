@@ -5,7 +5,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 use super::AdminNav;
 use crate::{
     api::admin::{list_holidays, DeleteHoliday, SaveHoliday},
-    components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
 };
@@ -16,7 +16,8 @@ pub fn HolidaysPage() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     let query = use_query_map();
-    let kept = move |k: &'static str| query.with(|q| q.get(k)).unwrap_or_default();
+    let values = use_form_values();
+    let kept = move |k: &'static str| values.or_default(k);
     // Without a year in the address the server picks the current one, as the browser's clock
     // may be wrong.
     let year = move || {

@@ -8,7 +8,7 @@ use crate::{
         admin::{list_staff, CreateStaff, ResetStaffPassword, SetStaffActive},
         catalogue::list_catalogue,
     },
-    components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     i18n::{fill, use_locale, use_texts},
     pages::staff::case::error_text,
     types::admin::{StaffAccount, StaffPage},
@@ -165,8 +165,8 @@ fn NewStaffForm(
 ) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
-    let kept = move |k: &'static str| query.with(|q| q.get(k)).unwrap_or_default();
+    let values = use_form_values();
+    let kept = move |k: &'static str| values.or_default(k);
     let error = action_error(create);
     let sectors = Resource::new(|| (), |_| list_catalogue());
     let fixed_office = own_office.clone();

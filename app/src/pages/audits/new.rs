@@ -1,11 +1,10 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::officer_label;
 use crate::{
     api::quality_audits::{new_audit_form, DrawAudit},
-    components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
     types::quality_audits::{DrawDefaults, CAP_MAX, PER_OFFICE_MAX},
@@ -37,15 +36,14 @@ pub fn NewAuditPage() -> impl IntoView {
 fn DrawFormView(defaults: DrawDefaults) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
     let draw = ServerAction::<DrawAudit>::new();
     let error = action_error(draw);
-    // After a plain post that failed, the address carries what was typed.
-    let kept = move |k: &'static str, default: String| query.with(|q| q.get(k)).unwrap_or(default);
-    let chosen: Option<Vec<i32>> = query.with_untracked(|q| {
-        q.get("officers")
-            .map(|ids| ids.split(',').filter_map(|i| i.parse().ok()).collect())
-    });
+    // After a plain post that failed, the flash store gives back what was typed.
+    let values = use_form_values();
+    let kept = move |k: &'static str, default: String| values.get(k).unwrap_or(default);
+    let chosen: Option<Vec<i32>> = values
+        .get("officers")
+        .map(|ids| ids.split(',').filter_map(|i| i.parse().ok()).collect());
     let d = defaults;
     let (year, quarter, seed) = (
         d.year.to_string(),

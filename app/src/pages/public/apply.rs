@@ -1,12 +1,11 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{apply::ApplyOnline, catalogue::list_catalogue},
     components::{
         applicant_fields::ApplicantFields,
-        form_feedback::{action_error, FieldMessage, FormNotice},
+        form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
         office_select::OfficeSelect,
     },
     format::format_riel,
@@ -19,8 +18,8 @@ use crate::{
 pub fn ApplyPage() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
-    let kept = move |k: &'static str| query.with(|q| q.get(k)).unwrap_or_default();
+    let values = use_form_values();
+    let kept = move |k: &'static str| values.or_default(k);
     let catalogue = Resource::new(|| (), |_| list_catalogue());
     let apply = ServerAction::<ApplyOnline>::new();
     let error = action_error(apply);
@@ -61,7 +60,7 @@ pub fn ApplyPage() -> impl IntoView {
                 <OfficeSelect name="office_code" selected=Signal::derive(move || kept("office")) />
                 <FieldMessage field="office_code" error />
             </label>
-            <ApplicantFields error />
+            <ApplicantFields error values />
             <p><small>{move || t().apply_note}</small></p>
             <button type="submit" class="primary" data-testid="apply-submit">{move || t().apply_submit}</button>
         </ActionForm>

@@ -1,6 +1,6 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::components::Form;
 
 use crate::{
     api::{
@@ -9,7 +9,7 @@ use crate::{
     },
     components::{
         applicant_fields::ApplicantFields,
-        form_feedback::{action_error, FieldMessage},
+        form_feedback::{action_error, use_form_values, FieldMessage},
     },
     format::format_riel,
     i18n::{use_locale, use_texts},
@@ -22,8 +22,8 @@ use crate::{
 pub fn NewCasePage() -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
-    let param = move |k: &'static str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let values = use_form_values();
+    let param = move |k: &'static str| values.get(k);
     let catalogue = Resource::new(|| (), |_| list_catalogue());
     let geo = Resource::new(
         move || (param("province"), param("district"), param("commune")),
@@ -117,7 +117,7 @@ pub fn NewCasePage() -> impl IntoView {
                                 on:input=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(1)) />
                             <FieldMessage field="quantity" error=action_error(action) />
                         </label>
-                        <ApplicantFields error=action_error(action) />
+                        <ApplicantFields error=action_error(action) values />
                         <label>{move || t().village}
                             <Suspense fallback=move || view! { <select name="village_code" data-testid="village-select"><option value="">"—"</option></select> }>
                                 {move || geo.get().and_then(Result::ok).map(|geo| view! {

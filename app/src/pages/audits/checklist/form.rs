@@ -1,9 +1,8 @@
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::quality_audits::RecordChecklist,
-    components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     format::format_date,
     i18n::{fill, use_locale, use_texts},
     pages::audits::local_day,
@@ -16,12 +15,12 @@ use crate::{
 pub fn ChecklistForm(view: ChecklistView, record: ServerAction<RecordChecklist>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
-    let query = use_query_map();
+    let values = use_form_values();
     let error = action_error(record);
     let v = view;
     let last = v.checked_by.clone().zip(v.checked_at.map(local_day));
-    // After a plain post that failed, the address carries what was chosen.
-    let kept = move |k: &str| query.with_untracked(|q| q.get(k));
+    // After a plain post that failed, the flash store gives back what was chosen.
+    let kept = move |k: &str| values.get(k);
     let findings = kept("findings").or(v.findings.clone()).unwrap_or_default();
     let disabled = !v.can_record;
     view! {

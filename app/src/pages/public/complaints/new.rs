@@ -1,11 +1,10 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::complaints::FileComplaint,
     components::{
-        form_feedback::{action_error, FieldMessage, FormNotice},
+        form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
         office_select::OfficeSelect,
     },
     i18n::use_texts,
@@ -16,8 +15,8 @@ use crate::{
 #[component]
 pub fn NewComplaintPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let kept = move |k: &'static str| query.with(|q| q.get(k)).unwrap_or_default();
+    let values = use_form_values();
+    let kept = move |k: &'static str| values.or_default(k);
     let file = ServerAction::<FileComplaint>::new();
     let error = action_error(file);
     view! {

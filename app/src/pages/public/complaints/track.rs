@@ -1,59 +1,73 @@
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::{
-    api::complaints::track_complaint,
+    api::complaints::{complaint_by_grant, OpenComplaint},
+    components::form_feedback::{action_error, use_form_values},
+    error::AppError,
     format::format_date,
     i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
-    types::complaints::ComplaintView,
+    types::complaints::{ComplaintView, GrantedComplaint},
 };
 
-/// `/complaints/track?number=..&pin=..`: the status and the office's answer.
+/// `/complaints/track`: the number and PIN are posted, never put in the address; a right PIN
+/// (or filing the complaint) leaves this browser a short grant, and the page shows the status
+/// and the office's answer from it, with the new PIN once after filing.
 #[component]
 pub fn TrackComplaintPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let param = move |k: &'static str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
-    let complaint = Resource::new(
-        move || (param("number"), param("pin")),
-        |(number, pin)| async move {
-            match (number, pin) {
-                (Some(n), Some(p)) => Some(track_complaint(n, p).await),
-                _ => None,
-            }
-        },
-    );
+    let values = use_form_values();
+    let open = ServerAction::<OpenComplaint>::new();
+    let granted = Resource::new(move || open.version().get(), |_| complaint_by_grant());
+    let error = action_error(open);
+    let failed = move || {
+        error
+            .get()
+            .map(|err| err.text_key().to_string())
+            .or_else(|| values.get("error"))
+    };
     view! {
         <Title text=move || t().complaint_track_title />
         <h1>{move || t().complaint_track_title}</h1>
-        {move || param("filed").and(param("number")).zip(param("pin")).map(|(number, pin)| view! {
-            <section class="card filed" data-testid="complaint-filed">
-                <p>{move || t().complaint_filed}</p>
-                <p>{move || t().complaint_number}": "<strong class="big" data-testid="complaint-number">{number.clone()}</strong></p>
-                <p>"PIN: "<strong class="big" data-testid="complaint-pin">{pin.clone()}</strong></p>
-                <p><small>{move || t().complaint_keep}</small></p>
-            </section>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || granted.get().map(|result| match result {
+                Ok(Some(granted)) => view! { <Granted granted /> }.into_any(),
+                Ok(None) => ().into_any(),
+                Err(err) => view! { <p class="error" role="alert">{error_text(t(), &err)}</p> }.into_any(),
+            })}
+        </Suspense>
+        {move || failed().map(|key| {
+            let text = if key == AppError::NotFound.text_key() { t().complaint_not_found } else { t().get(&key).unwrap_or(t().err_bad_request) };
+            view! { <p class="error" role="alert" data-testid="complaint-error">{text}</p> }
         })}
-        <Form method="GET" action="" attr:class="stack card">
+        <ActionForm action=open attr:class="stack card" attr:data-testid="complaint-lookup">
             <label>{move || t().complaint_number}
-                <input name="number" required maxlength="16" value=move || param("number") placeholder="2026-000001" />
+                <input name="number" required maxlength="16" value=move || values.get("number") placeholder="2026-000001" />
             </label>
             <label>"PIN"
                 <input name="pin" required inputmode="numeric" maxlength="6" autocomplete="off" />
             </label>
             <button type="submit" class="primary">{move || t().search}</button>
-        </Form>
-        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
-            {move || complaint.get().flatten().map(|result| match result {
-                Ok(c) => view! { <ComplaintStatusView complaint=c /> }.into_any(),
-                Err(crate::error::AppError::NotFound) => view! {
-                    <p class="error" role="alert" data-testid="complaint-error">{move || t().complaint_not_found}</p>
-                }.into_any(),
-                Err(err) => view! { <p class="error" role="alert">{error_text(t(), &err)}</p> }.into_any(),
-            })}
-        </Suspense>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Granted(granted: GrantedComplaint) -> impl IntoView {
+    let t = use_texts();
+    let GrantedComplaint { complaint, new_pin } = granted;
+    let number = complaint.number.clone();
+    view! {
+        {new_pin.map(|pin| view! {
+            <section class="card filed" data-testid="complaint-filed">
+                <p>{move || t().complaint_filed}</p>
+                <p>{move || t().complaint_number}": "<strong class="big" data-testid="complaint-number">{number.clone()}</strong></p>
+                <p>"PIN: "<strong class="big" data-testid="complaint-pin">{pin}</strong></p>
+                <p><small>{move || t().complaint_keep}</small></p>
+            </section>
+        })}
+        <ComplaintStatusView complaint />
     }
 }
 

@@ -1,0 +1,294 @@
+//! Issue 17: no panic on hostile input, and nothing personal (phone, ID number, date of birth,
+//! PIN) in a request URL or a `Location` header, whatever a plain form post's outcome.
+
+use std::sync::{Mutex, OnceLock};
+
+use crate::{
+    on_both_databases,
+    support::{cookies_set, Db, TestApp},
+    workflow::full_service,
+};
+
+on_both_databases!(
+    hostile_values_posted_to_redirecting_functions_never_panic,
+    personal_data_never_travels_in_urls,
+);
+
+/// Where this process panicked, outside the tests' own assertions.
+fn server_panics() -> &'static Mutex<Vec<String>> {
+    static PANICS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    PANICS.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let place = info
+                .location()
+                .map(|l| l.file().to_string())
+                .unwrap_or_default();
+            if !place.contains("server/tests") {
+                if let Ok(mut panics) = server_panics().lock() {
+                    panics.push(format!("{info}"));
+                }
+            }
+            previous(info);
+        }));
+        Mutex::new(Vec::new())
+    })
+}
+
+async fn hostile_values_posted_to_redirecting_functions_never_panic(kind: Db) {
+    server_panics();
+    let app = TestApp::spawn(kind).await;
+    app.demo_tokens().await;
+    let desk = app.session_of("desk.1201").await;
+    let admin = app.session_of("admin.1201").await;
+    let national = app.session_of("national").await;
+    let long = "9".repeat(5_000);
+    let hostile = [
+        "\n",
+        "\r",
+        "\0",
+        "%ff",
+        "../",
+        "a\r\nSet-Cookie: x=1",
+        long.as_str(),
+    ];
+    let mut failures = Vec::new();
+    for value in hostile {
+        let posts: Vec<(&str, Option<&str>, Vec<(&str, &str)>)> = vec![
+            (
+                "/api/cases/act",
+                Some(&desk),
+                vec![("code", value), ("action", "forward"), ("version", "1")],
+            ),
+            (
+                "/api/audits/assign",
+                Some(&national),
+                vec![("audit_id", "1"), ("code", value), ("user_id", "1")],
+            ),
+            (
+                "/api/audits/record",
+                Some(&national),
+                vec![("audit_id", "1"), ("code", value)],
+            ),
+            (
+                "/api/track/lookup",
+                None,
+                vec![("code", value), ("pin", "123456")],
+            ),
+            (
+                "/api/track/feedback",
+                None,
+                vec![("code", value), ("rating", "5")],
+            ),
+            (
+                "/api/complaints/open",
+                None,
+                vec![("number", value), ("pin", "123456")],
+            ),
+            (
+                "/api/complaints/file",
+                None,
+                vec![
+                    ("category", "delay"),
+                    ("office_code", value),
+                    ("case_code", value),
+                    ("body", value),
+                ],
+            ),
+            (
+                "/api/admin/staff/create",
+                Some(&admin),
+                vec![
+                    ("username", value),
+                    ("full_name", value),
+                    ("role", "cashier"),
+                    ("password", "x"),
+                ],
+            ),
+        ];
+        for (path, cookie, fields) in posts {
+            let res = app.post_form(path, cookie, &fields).await;
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let shown: String = value.chars().take(12).collect();
+            if !(300..500).contains(&status) {
+                failures.push(format!("{path} with {shown:?}: {status}"));
+            }
+            if location.contains(['\n', '\r', '\0']) || location.contains("/../") {
+                failures.push(format!("{path} with {shown:?}: Location {location:?}"));
+            }
+        }
+    }
+    // A raw `%ff` (not valid UTF-8 once decoded) as the case code.
+    let res = app
+        .client
+        .post(app.url("/api/cases/act"))
+        .header("accept", "text/html")
+        .header("cookie", &desk)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("code=%ff&action=forward&version=1")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        (300..500).contains(&res.status().as_u16()),
+        "raw %ff: {}",
+        res.status()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let (status, _) = app.get_text("/").await;
+    assert_eq!(status, 200, "the next request is served");
+    let panics = server_panics().lock().unwrap().clone();
+    assert!(
+        panics.is_empty(),
+        "the server panicked:\n{}",
+        panics.join("\n")
+    );
+    app.finish().await;
+}
+
+/// The values a citizen or an officer types that must never reach an address.
+const PHONE: &str = "012 777 333";
+const ID_CARD: &str = "110222333";
+const BIRTH: &str = "1990-04-17";
+
+fn carries_personal_data(text: &str, pin: Option<&str>) -> bool {
+    let plain = text.replace("%20", " ").replace('+', " ");
+    [PHONE, "012777333", "012%20777", ID_CARD, BIRTH]
+        .iter()
+        .any(|v| plain.contains(v))
+        || pin.is_some_and(|p| text.contains(p))
+}
+
+async fn personal_data_never_travels_in_urls(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    app.demo_tokens().await;
+    let desk = app.session_of("desk.1201").await;
+    let service = full_service(&app).await.to_string();
+    let person = |name_latin: &'static str| {
+        vec![
+            ("service_id", service.clone()),
+            ("quantity", "1".to_string()),
+            ("applicant_kind", "person".to_string()),
+            ("name_km", "សុខ ដារ៉ា".to_string()),
+            ("name_latin", name_latin.to_string()),
+            ("sex", "M".to_string()),
+            ("date_of_birth", BIRTH.to_string()),
+            ("phone", PHONE.to_string()),
+            ("id_card_number", ID_CARD.to_string()),
+            ("village_code", "12010101".to_string()),
+            ("office_code", "1201".to_string()),
+        ]
+    };
+    let mut checked = Vec::new();
+    // (form, path, cookie, fields, whether it must succeed)
+    let mut posts: Vec<(&str, &str, Option<&str>, Vec<(&str, String)>, bool)> = Vec::new();
+    // Errors: an empty Latin name (registration, application), no text (complaint).
+    posts.push((
+        "registration, error",
+        "/api/cases/register",
+        Some(&desk),
+        person(""),
+        false,
+    ));
+    posts.push((
+        "registration, success",
+        "/api/cases/register",
+        Some(&desk),
+        person("SOK DARA"),
+        true,
+    ));
+    posts.push(("application, error", "/api/apply", None, person(""), false));
+    posts.push((
+        "application, success",
+        "/api/apply",
+        None,
+        person("SOK DARA"),
+        true,
+    ));
+    let complaint = |body: &str| {
+        vec![
+            ("category", "delay".to_string()),
+            ("office_code", "1201".to_string()),
+            ("case_code", "".to_string()),
+            ("body", body.to_string()),
+            ("phone", PHONE.to_string()),
+        ]
+    };
+    posts.push((
+        "complaint, error",
+        "/api/complaints/file",
+        None,
+        complaint(" "),
+        false,
+    ));
+    posts.push((
+        "complaint, success",
+        "/api/complaints/file",
+        None,
+        complaint("Waited three weeks"),
+        true,
+    ));
+    for (what, path, cookie, fields, succeeds) in posts {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = app.post_form(path, cookie, &fields).await;
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(res.status().as_u16(), 302, "{what}");
+        assert!(!location.contains("err_") == succeeds, "{what}: {location}");
+        // The next page is read with the cookies the answer left, as a browser would; whatever
+        // it shows (a PIN, the kept values), its own address carries none of it.
+        let mut cookies = cookies_set(&res);
+        if let Some(session) = cookie {
+            cookies = format!("{session}; {cookies}");
+        }
+        let next = app
+            .client
+            .get(app.url(&location))
+            .header("cookie", &cookies)
+            .send()
+            .await
+            .unwrap();
+        let next_location = next
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let html = next.text().await.unwrap();
+        let pin = html
+            .split("data-testid=\"track-new-pin\"")
+            .nth(1)
+            .or_else(|| html.split("data-testid=\"complaint-pin\"").nth(1))
+            .and_then(|rest| rest.split('>').nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .map(|p| {
+                p.trim()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .filter(|p| p.len() == 6);
+        for url in [path, location.as_str(), next_location.as_str()] {
+            assert!(!carries_personal_data(url, pin.as_deref()), "{what}: {url}");
+        }
+        if !succeeds && what != "complaint, error" {
+            assert!(
+                html.contains(ID_CARD),
+                "{what}: the typed values are kept for the form"
+            );
+        }
+        checked.push(what);
+    }
+    assert_eq!(checked.len(), 6);
+    app.finish().await;
+}
