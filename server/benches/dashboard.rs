@@ -27,6 +27,12 @@ fn viewer(role: Role, office: Option<&str>, province: Option<&str>) -> CurrentUs
         office_code: office.map(str::to_string),
         province_code: province.map(str::to_string),
         sectors: Vec::new(),
+        jurisdiction: app::domain::Jurisdiction::for_role(
+            role,
+            office.and_then(|o| app::domain::DistrictCode::parse(o).ok()),
+            province.and_then(|p| app::domain::ProvinceCode::parse(p).ok()),
+        )
+        .expect("a bench viewer fits its role"),
     }
 }
 

@@ -39,35 +39,19 @@ pub struct CurrentUser {
     pub office_code: Option<String>,
     pub province_code: Option<String>,
     pub sectors: Vec<i32>,
+    /// Derived once, by `Jurisdiction::for_role`, when the user is loaded: an account whose
+    /// office or province does not fit its role is refused then, never widened to national.
+    pub jurisdiction: Jurisdiction,
 }
 
 impl CurrentUser {
     pub fn jurisdiction(&self) -> Jurisdiction {
-        use crate::domain::{DistrictCode, ProvinceCode};
-        if let Some(office) = self
-            .office_code
-            .as_deref()
-            .and_then(|c| DistrictCode::parse(c).ok())
-        {
-            return Jurisdiction::Office(office);
-        }
-        if let Some(province) = self
-            .province_code
-            .as_deref()
-            .and_then(|c| ProvinceCode::parse(c).ok())
-        {
-            return Jurisdiction::Province(province);
-        }
-        Jurisdiction::National
+        self.jurisdiction.clone()
     }
 
     /// Whether a record of `office_code` is inside this user's jurisdiction.
     pub fn covers_office(&self, office_code: &str) -> bool {
-        match self.jurisdiction() {
-            Jurisdiction::Office(o) => o.as_str() == office_code,
-            Jurisdiction::Province(p) => office_code.starts_with(p.as_str()),
-            Jurisdiction::National => true,
-        }
+        self.jurisdiction.covers_office(office_code)
     }
 
     pub fn summary(&self) -> SessionUser {
@@ -94,7 +78,19 @@ pub async fn load_user(
     db: &impl ConnectionTrait,
     model: user::Model,
 ) -> Result<CurrentUser, AppError> {
+    use crate::domain::{DistrictCode, ProvinceCode};
     let role = Role::from_id(&model.role).ok_or(AppError::Internal)?;
+    // A code that is present but does not parse is not "no code": it fails the role's check.
+    let office = match model.office_code.as_deref() {
+        Some(code) => Some(DistrictCode::parse(code).map_err(|_| refuse(&model.username))?),
+        None => None,
+    };
+    let province = match model.province_code.as_deref() {
+        Some(code) => Some(ProvinceCode::parse(code).map_err(|_| refuse(&model.username))?),
+        None => None,
+    };
+    let jurisdiction =
+        Jurisdiction::for_role(role, office, province).map_err(|_| refuse(&model.username))?;
     let sectors = user_sector::Entity::find()
         .filter(user_sector::Column::UserId.eq(model.id))
         .all(db)
@@ -110,7 +106,17 @@ pub async fn load_user(
         office_code: model.office_code,
         province_code: model.province_code,
         sectors,
+        jurisdiction,
     })
+}
+
+/// An account whose stored scope does not fit its role gets nothing, and the log says why.
+fn refuse(username: &str) -> AppError {
+    tracing::error!(
+        username,
+        "account refused: its office or province does not fit its role"
+    );
+    AppError::Forbidden
 }
 
 /// A new session: the token goes in the cookie, its digest in the database.

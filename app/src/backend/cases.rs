@@ -21,7 +21,7 @@ use super::{
 use crate::{
     domain::{
         workflow::{allowed_actions, ActorFacts, CaseFacts},
-        CaseStatus, Holidays, Phone, ProvinceCode, RegistrationCode, Role, Stage,
+        CaseStatus, Holidays, Phone, ProvinceCode, RegistrationCode, Stage,
     },
     error::{AppError, FieldError},
     types::{CaseDetail, CaseEventView, CaseStepView, NewCaseRequest, RegisteredCase},
@@ -91,9 +91,7 @@ pub async fn register(
     let mut errors = Vec::new();
     let (office_code, user) = match registrar {
         Registrar::FrontDesk(user) => {
-            if user.role != Role::FrontDesk {
-                return Err(AppError::Forbidden);
-            }
+            user.role.require(crate::domain::Area::Registration)?;
             (
                 user.office_code.clone().ok_or(AppError::Forbidden)?,
                 Some(user),
@@ -566,7 +564,7 @@ pub async fn detail(
     let holidays = calendar::holidays(db).await?;
     Ok(CaseDetail {
         days_late: days_late(&holidays, c.step_due_on, status, Utc::now()),
-        allowed_actions: if user.covers_office(&c.office_code) && user.office_code.is_some() {
+        allowed_actions: if user.jurisdiction.acts_in_office(&c.office_code) {
             allowed_actions(&facts, &actor)
         } else {
             Vec::new()

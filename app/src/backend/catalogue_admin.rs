@@ -17,7 +17,7 @@ use super::{
     entities::{case, holiday, service, workflow_step},
 };
 use crate::{
-    domain::{workflow::check_template, CaseStatus, Riel, Role, Stage},
+    domain::{workflow::check_template, CaseStatus, Riel, Stage},
     error::{AppError, FieldError},
     types::{
         admin::{HolidayRow, ServiceEdit, ServiceUpdate, StepAllowance},
@@ -30,11 +30,7 @@ pub const MAX_DOCUMENT_CHARS: usize = 300;
 pub const MAX_TIME_STANDARD_DAYS: u32 = 365;
 
 pub fn require_system_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role == Role::SystemAdmin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    user.role.require(crate::domain::Area::Catalogue)
 }
 
 /// Every service, active or not, in code order.

@@ -17,7 +17,7 @@ use super::{
     stats::rollup::Deltas,
 };
 use crate::{
-    domain::{Phone, RegistrationCode, Role},
+    domain::{Jurisdiction, Phone, RegistrationCode},
     error::{AppError, FieldError},
     types::complaints::{
         ComplaintFiled, ComplaintStatus, ComplaintView, StaffComplaint, COMPLAINT_CATEGORIES,
@@ -284,8 +284,9 @@ pub async fn open_granted(
 }
 
 fn require_chief(user: &CurrentUser) -> Result<String, AppError> {
-    match (&user.role, &user.office_code) {
-        (Role::OfficeChief, Some(office)) => Ok(office.clone()),
+    user.role.require(crate::domain::Area::Complaints)?;
+    match user.jurisdiction() {
+        Jurisdiction::Office(office) => Ok(office.as_str().to_string()),
         _ => Err(AppError::Forbidden),
     }
 }

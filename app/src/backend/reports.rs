@@ -306,7 +306,7 @@ pub async fn report(
     office_code: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Report, AppError> {
-    if !user.role.reads_stats() {
+    if !user.role.may(crate::domain::Area::Stats) {
         return Err(AppError::Forbidden);
     }
     let period =
@@ -426,7 +426,7 @@ pub async fn choices(
     user: &CurrentUser,
     now: DateTime<Utc>,
 ) -> Result<ReportChoices, AppError> {
-    if !user.role.reads_stats() {
+    if !user.role.may(crate::domain::Area::Stats) {
         return Err(AppError::Forbidden);
     }
     let own = resolve_unit(db, user, None, None).await?;

@@ -59,10 +59,7 @@ impl Actor<'_> {
 
 /// Only administrators reach the account screens at all.
 pub fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    match user.role {
-        Role::SystemAdmin | Role::OfficeAdmin => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
+    user.role.require(crate::domain::Area::Accounts)
 }
 
 fn account_of(model: user::Model, sectors: Vec<i32>, now: DateTime<Utc>) -> StaffAccount {

@@ -88,7 +88,7 @@ pub async fn act(
     // its payment or its events raises the case's version.
     let c = find_in_scope(db, user, code).await?;
     // Only staff of the case's own office act on it; viewers see it, nothing more.
-    if user.office_code.as_deref() != Some(c.office_code.as_str()) {
+    if !user.jurisdiction.acts_in_office(&c.office_code) {
         return Err(AppError::IllegalTransition("wf_wrong_role".into()));
     }
     if c.version != request.version {

@@ -5,6 +5,7 @@ use leptos::form::ActionForm;
 use super::language_switch::LanguageSwitch;
 use crate::{
     api::auth::{me, Logout},
+    domain::Area,
     i18n::use_texts,
 };
 
@@ -39,13 +40,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Suspense>
                     {move || user.get().map(|u| match u {
                         Ok(Some(u)) => view! {
-                            <a href="/staff/inbox">{move || t().nav_inbox}</a>
-                            {(u.role == crate::domain::Role::FrontDesk).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
-                            {(u.role == crate::domain::Role::OfficeChief).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
-                            {u.role.reads_stats().then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
-                            {u.role.reads_stats().then(|| view! { <a href="/reports">{move || t().nav_reports}</a> })}
-                            {matches!(u.role, crate::domain::Role::SystemAdmin | crate::domain::Role::OfficeAdmin).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}
-                            {matches!(u.role, crate::domain::Role::ProvinceViewer | crate::domain::Role::NationalViewer).then(|| view! { <a href="/audits" data-testid="nav-audits">{move || t().nav_audits}</a> })}
+                            {u.role.may(Area::CaseWork).then(|| view! { <a href="/staff/inbox">{move || t().nav_inbox}</a> })}
+                            {u.role.may(Area::Registration).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
+                            {u.role.may(Area::Complaints).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
+                            {u.role.may(Area::Stats).then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
+                            {u.role.may(Area::Stats).then(|| view! { <a href="/reports">{move || t().nav_reports}</a> })}
+                            {u.role.may(Area::Accounts).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}
+                            {u.role.may(Area::Audits).then(|| view! { <a href="/audits" data-testid="nav-audits">{move || t().nav_audits}</a> })}
                             <span class="who" data-testid="signed-in-as">{u.username.clone()}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link">{move || t().logout}</button>

@@ -542,6 +542,58 @@ fn system_admin_only(who: &str, success: Want) -> Want {
     }
 }
 
+/// Statistics and reports: leadership, within its jurisdiction (the default view is the
+/// caller's own).
+fn leadership(who: &str, success: Want) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        "desk.1201" | "cashier.1201" | "tech.1201" | "desk.0203" => Want::Status(403),
+        _ => success,
+    }
+}
+
+/// Sample audits: province and national viewers only.
+fn auditors(who: &str, success: Want) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        "viewer.12" | "national" => success,
+        _ => Want::Status(403),
+    }
+}
+
+/// The office's complaints: its chief only.
+fn office_chief(who: &str, success: Want) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        "chief.1201" => success,
+        _ => Want::Status(403),
+    }
+}
+
+/// Server functions anyone may call, signed in or not: the citizen's pages, the catalogue and
+/// the places, sign-in and sign-out. Every other registered server function must be in the
+/// matrix, so a new one cannot ship unchecked.
+const PUBLIC_FUNCTIONS: [&str; 18] = [
+    "/api/apply",
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/auth/me",
+    "/api/catalogue/list",
+    "/api/geo/choices",
+    "/api/complaints/file",
+    "/api/complaints/open",
+    "/api/complaints/granted",
+    "/api/home/figures",
+    "/api/offices/list",
+    "/api/prefs/language",
+    "/api/public/catalogue",
+    "/api/public/service",
+    "/api/public/office",
+    "/api/public/scorecard",
+    "/api/track/lookup",
+    "/api/track/granted",
+];
+
 fn check(results: &mut Vec<String>, what: &str, who: &str, want: Want, status: u16) {
     let ok = match want {
         Want::Ok => (200..400).contains(&status),
@@ -700,7 +752,82 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 vec![("day", "1999-01-01")],
                 system_admin_only(who, Want::Status(404)),
             ),
+            (
+                "/api/stats/dashboard",
+                vec![("locale", "Km")],
+                leadership(who, Want::Ok),
+            ),
+            ("/api/reports/choices", vec![], leadership(who, Want::Ok)),
+            (
+                "/api/reports/report",
+                vec![("period", "1999-Q9")],
+                leadership(who, Want::Status(422)),
+            ),
+            ("/api/audits/list", vec![], auditors(who, Want::Ok)),
+            ("/api/audits/form", vec![], auditors(who, Want::Ok)),
+            (
+                "/api/audits/draw",
+                vec![
+                    ("year", "x"),
+                    ("quarter", "1"),
+                    ("province", "12"),
+                    ("per_office", "1"),
+                    ("cap", "1"),
+                    ("seed", "1"),
+                ],
+                auditors(who, Want::Status(422)),
+            ),
+            (
+                "/api/audits/get",
+                vec![("id", "999999")],
+                auditors(who, Want::Status(404)),
+            ),
+            (
+                "/api/audits/assign",
+                vec![("audit_id", "999999"), ("code", &code), ("user_id", "1")],
+                auditors(who, Want::Status(404)),
+            ),
+            (
+                "/api/audits/case",
+                vec![("audit_id", "999999"), ("code", &code)],
+                auditors(who, Want::Status(404)),
+            ),
+            (
+                "/api/audits/record",
+                vec![("audit_id", "999999"), ("code", &code)],
+                auditors(who, Want::Status(404)),
+            ),
+            (
+                "/api/complaints/office",
+                vec![],
+                office_chief(who, Want::Ok),
+            ),
+            (
+                "/api/complaints/answer",
+                vec![("id", "999999"), ("answer", "x")],
+                office_chief(who, Want::Status(404)),
+            ),
+            (
+                "/api/track/feedback",
+                vec![("code", &code), ("rating", "5")],
+                Want::Status(404),
+            ),
         ];
+        if who == "anonymous" {
+            let listed: std::collections::HashSet<&str> = functions
+                .iter()
+                .map(|(path, _, _)| *path)
+                .chain(PUBLIC_FUNCTIONS)
+                .collect();
+            let unlisted: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, _)| path)
+                .filter(|path| !listed.contains(path))
+                .collect();
+            assert!(
+                unlisted.is_empty(),
+                "server functions missing from the authorization matrix: {unlisted:?}"
+            );
+        }
         for (path, fields, want) in functions {
             let (status, body) = call(&app, path, cookie, &fields).await;
             check(
@@ -753,6 +880,6 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked, CALLERS.len() * 26);
+    assert_eq!(checked, CALLERS.len() * 39);
     app.finish().await;
 }

@@ -12,6 +12,7 @@ use crate::{
 on_both_databases!(
     hostile_values_posted_to_redirecting_functions_never_panic,
     personal_data_never_travels_in_urls,
+    an_account_whose_office_does_not_fit_its_role_gets_nothing,
 );
 
 /// Where this process panicked, outside the tests' own assertions.
@@ -290,5 +291,67 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
         checked.push(what);
     }
     assert_eq!(checked.len(), 6);
+    app.finish().await;
+}
+
+/// An office role with an unparsable office code, or none, once fell back to national scope.
+async fn an_account_whose_office_does_not_fit_its_role_gets_nothing(kind: Db) {
+    use app::backend::entities::user;
+    use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn(kind).await;
+    let tokens = app.demo_tokens().await;
+    let session = app.session_of("chief.1201").await;
+    // The foreign key already refuses an office code that names no office; what remains is an
+    // office role without its office, bare or with a province (once read as national or
+    // province scope).
+    for broken in [None, Some("12")] {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::OfficeCode,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(user::Column::ProvinceCode, Expr::value(broken))
+            .filter(user::Column::Username.eq("chief.1201"))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        for path in [
+            "/api/cases/inbox",
+            "/api/stats/dashboard",
+            "/api/reports/choices",
+        ] {
+            let res = app
+                .client
+                .post(app.url(path))
+                .header("cookie", &session)
+                .form(&[("locale", "Km")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status().as_u16(),
+                403,
+                "{path} with no office, province {broken:?}"
+            );
+        }
+        let (status, _) = app
+            .api(
+                reqwest::Method::GET,
+                "/api/v1/inbox",
+                Some(&tokens["chief.1201"]),
+                None,
+            )
+            .await;
+        assert_eq!(status, 403, "API with no office, province {broken:?}");
+        let res = app.form_login("chief.1201", "owso-demo-2026").await;
+        assert!(
+            !res.headers().get_all("set-cookie").iter().any(|c| c
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("owso_session=")
+                && !c.to_str().unwrap_or_default().contains("Max-Age=0")),
+            "no session with no office, province {broken:?}"
+        );
+    }
     app.finish().await;
 }

@@ -93,7 +93,7 @@ pub async fn parse(
     query: &StatsQuery,
     now: DateTime<Utc>,
 ) -> Result<Filter, AppError> {
-    if !user.role.reads_stats() {
+    if !user.role.may(crate::domain::Area::Stats) {
         return Err(AppError::Forbidden);
     }
     let today = local_date(now);
