@@ -42,6 +42,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("this case was changed by someone else; reload")]
     Conflict,
+    /// A unique key refused a second copy: two people recorded the same thing at once.
+    #[error("already recorded")]
+    Duplicate,
     #[error("{0}")]
     IllegalTransition(String),
     #[error("too many requests; retry in {retry_after_secs} s")]
@@ -66,7 +69,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::Validation(_) => 422,
-            AppError::Conflict => 409,
+            AppError::Conflict | AppError::Duplicate => 409,
             AppError::IllegalTransition(_) => 422,
             AppError::RateLimited { .. } => 429,
             AppError::BadRequest(_) => 400,
@@ -83,6 +86,7 @@ impl AppError {
             AppError::Forbidden => "err_forbidden",
             AppError::Validation(_) => "err_validation",
             AppError::Conflict => "err_conflict",
+            AppError::Duplicate => "err_duplicate",
             AppError::IllegalTransition(_) => "err_illegal_transition",
             AppError::RateLimited { .. } => "err_rate_limited",
             AppError::BadRequest(_) => "err_bad_request",
@@ -111,6 +115,12 @@ mod server_side {
 
     impl From<sea_orm::DbErr> for AppError {
         fn from(err: sea_orm::DbErr) -> Self {
+            // A unique key refusing a row is a race between two users, not an outage: the loser
+            // hears that someone was first (409), and only real failures answer 503.
+            if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
+                tracing::info!(detail, "unique key refused a duplicate");
+                return AppError::Duplicate;
+            }
             tracing::error!(error = %err, "database error");
             AppError::Database
         }

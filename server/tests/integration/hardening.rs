@@ -13,6 +13,7 @@ on_both_databases!(
     hostile_values_posted_to_redirecting_functions_never_panic,
     personal_data_never_travels_in_urls,
     an_account_whose_office_does_not_fit_its_role_gets_nothing,
+    duplicate_races_answer_409_never_503,
 );
 
 /// Where this process panicked, outside the tests' own assertions.
@@ -353,5 +354,61 @@ async fn an_account_whose_office_does_not_fit_its_role_gets_nothing(kind: Db) {
             "no session with no office, province {broken:?}"
         );
     }
+    app.finish().await;
+}
+
+/// A unique key refusing a row is a race between people, not an outage.
+async fn duplicate_races_answer_409_never_503(kind: Db) {
+    use app::{backend::entities::user, error::AppError};
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+    let app = TestApp::spawn(kind).await;
+    app.demo_tokens().await;
+    // Straight at the database: a second row with a taken username.
+    let existing = user::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut copy = existing.into_active_model();
+    copy.id = sea_orm::ActiveValue::NotSet;
+    let err = copy.insert(&app.db).await.unwrap_err();
+    assert_eq!(AppError::from(err).status(), 409);
+
+    // Through the server: administrators creating one username at the same moment.
+    let admins = [
+        app.session_of("sysadmin").await,
+        app.session_of("admin.1201").await,
+    ];
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let (client, url, cookie) = (
+            app.client.clone(),
+            app.url("/api/admin/staff/create"),
+            admins[i % 2].clone(),
+        );
+        attempts.spawn(async move {
+            client
+                .post(url)
+                .header("cookie", cookie)
+                .form(&[
+                    ("username", "cashier.race"),
+                    ("full_name", "Race"),
+                    ("role", "cashier"),
+                    ("office_code", "1201"),
+                    ("password", "a-long-enough-password-2026"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses: Vec<u16> = attempts.join_all().await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "one creation wins: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 409, 422].contains(s)),
+        "the others hear who was first, never 503: {statuses:?}"
+    );
     app.finish().await;
 }
