@@ -61,8 +61,13 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Who is signed in, if anyone.
+/// Who is signed in, if anyone. No session (or a refused one) is "nobody"; a database that does
+/// not answer is an outage, said as such rather than shown as being signed out.
 #[server(endpoint = "auth/me")]
 pub async fn me() -> Result<Option<SessionUser>, AppError> {
-    Ok(super::current_user().await.ok().map(|u| u.summary()))
+    match super::current_user().await {
+        Ok(user) => Ok(Some(user.summary())),
+        Err(AppError::Unauthorized | AppError::Forbidden) => Ok(None),
+        Err(err) => super::with_status(Err(err)),
+    }
 }

@@ -52,7 +52,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 <button type="submit" class="link">{move || t().logout}</button>
                             </ActionForm>
                         }.into_any(),
-                        _ => view! { <a href="/login">{move || t().login_title}</a> }.into_any(),
+                        Ok(None) => view! { <a href="/login">{move || t().login_title}</a> }.into_any(),
+                        Err(_) => view! { <span class="error" role="status" data-testid="service-unavailable">{move || t().err_internal}</span> }.into_any(),
                     })}
                 </Suspense>
             </nav>

@@ -14,6 +14,7 @@ on_both_databases!(
     personal_data_never_travels_in_urls,
     an_account_whose_office_does_not_fit_its_role_gets_nothing,
     duplicate_races_answer_409_never_503,
+    a_database_outage_is_not_shown_as_signed_out,
 );
 
 /// Where this process panicked, outside the tests' own assertions.
@@ -409,6 +410,37 @@ async fn duplicate_races_answer_409_never_503(kind: Db) {
     assert!(
         statuses.iter().all(|s| [200, 409, 422].contains(s)),
         "the others hear who was first, never 503: {statuses:?}"
+    );
+    app.finish().await;
+}
+
+async fn a_database_outage_is_not_shown_as_signed_out(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    app.demo_tokens().await;
+    let session = app.session_of("desk.1201").await;
+    let me = |cookie: &str| {
+        app.client
+            .post(app.url("/api/auth/me"))
+            .header("cookie", cookie.to_string())
+            .send()
+    };
+    let res = me(&session).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("desk.1201"));
+    let res = me("owso_session=not-a-session").await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.text().await.unwrap(),
+        "null",
+        "a stale cookie is nobody"
+    );
+    // The server's pool is the test's: closing it is an outage.
+    app.db.clone().close().await.unwrap();
+    let res = me(&session).await.unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        503,
+        "an outage is said, not 'signed out'"
     );
     app.finish().await;
 }

@@ -51,14 +51,41 @@ fn wrap(svg: String, title: &str) -> String {
     )
 }
 
+/// A drawing that failed. The chart is then left out (the page says "chart unavailable" and
+/// the table beside it still has the figures), and the log says why.
+type Drawn = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+fn drawn_or_logged(title: &str, svg: String, drawn: Drawn) -> String {
+    match drawn {
+        Ok(()) => svg,
+        Err(err) => {
+            tracing::error!(chart = title, error = %err, "a chart could not be drawn");
+            String::new()
+        }
+    }
+}
+
 /// Horizontal bars, one row per item, longest scale at the largest value.
 pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) -> String {
     let legend_height = if legend.is_some() { ROW } else { 0 };
     let height = (bars.len().max(1) as i32 * ROW + 12 + legend_height) as u32;
     let mut svg = String::new();
+    let drawn = draw_bars(&mut svg, height, bars, legend);
+    let svg = drawn_or_logged(title, svg, drawn);
+    if svg.is_empty() {
+        return svg;
+    }
+    let links: Vec<(&str, &str)> = bars
+        .iter()
+        .filter_map(|b| b.link.as_deref().map(|l| (l, b.label.as_str())))
+        .collect();
+    wrap(link_bars(svg, &links), title)
+}
+
+fn draw_bars(svg: &mut String, height: u32, bars: &[Bar], legend: Option<(&str, &str)>) -> Drawn {
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let _ = root.fill(&WHITE);
+        let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE)?;
         // The scale follows the named bars: an "others" bar summing hundreds of districts would
         // flatten them, so it is drawn to full width instead, its value written beside it.
         let scale_of = |muted: bool| {
@@ -77,21 +104,21 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
         for (i, bar) in bars.iter().enumerate() {
             let top = 6 + i as i32 * ROW;
             let middle = top + ROW / 2;
-            let _ = root.draw(&Text::new(
+            root.draw(&Text::new(
                 bar.label.clone(),
                 (LABEL_WIDTH, middle),
                 text_style(15.0, Pos::new(HPos::Right, VPos::Center)),
-            ));
-            let _ = root.draw(&PathElement::new(
+            ))?;
+            root.draw(&PathElement::new(
                 vec![(x0, top), (x0, top + ROW)],
                 GRID.stroke_width(1),
-            ));
+            ))?;
             if let Some(behind) = bar.behind {
                 let w = (behind / max * span).round() as i32;
-                let _ = root.draw(&Rectangle::new(
+                root.draw(&Rectangle::new(
                     [(x0, top + 4), (x0 + w.max(1), top + ROW - 4)],
                     LIGHT_FILL.filled(),
-                ));
+                ))?;
             }
             let w = (bar.value.min(max) / max * span).round() as i32;
             let fill = if bar.link.is_some() {
@@ -102,21 +129,21 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
                 PLAIN_FILL
             };
             let inset = if bar.behind.is_some() { 8 } else { 4 };
-            let _ = root.draw(&Rectangle::new(
+            root.draw(&Rectangle::new(
                 [(x0, top + inset), (x0 + w.max(1), top + ROW - inset)],
                 fill.filled(),
-            ));
+            ))?;
             let end = x0
                 + w.max(
                     bar.behind
                         .map(|b| (b / max * span).round() as i32)
                         .unwrap_or(0),
                 );
-            let _ = root.draw(&Text::new(
+            root.draw(&Text::new(
                 bar.value_label.clone(),
                 (end + 6, middle),
                 text_style(14.0, Pos::new(HPos::Left, VPos::Center)),
-            ));
+            ))?;
         }
         if let Some((main, second)) = legend {
             let y = height as i32 - ROW / 2 - 2;
@@ -125,24 +152,20 @@ pub fn horizontal_bars(title: &str, bars: &[Bar], legend: Option<(&str, &str)>) 
                 .enumerate()
             {
                 let x = x0 + j as i32 * 200;
-                let _ = root.draw(&Rectangle::new(
+                root.draw(&Rectangle::new(
                     [(x, y - 6), (x + 14, y + 6)],
                     color.filled(),
-                ));
-                let _ = root.draw(&Text::new(
+                ))?;
+                root.draw(&Text::new(
                     name.to_string(),
                     (x + 20, y),
                     text_style(14.0, Pos::new(HPos::Left, VPos::Center)),
-                ));
+                ))?;
             }
         }
-        let _ = root.present();
+        root.present()?;
     }
-    let links: Vec<(&str, &str)> = bars
-        .iter()
-        .filter_map(|b| b.link.as_deref().map(|l| (l, b.label.as_str())))
-        .collect();
-    wrap(link_bars(svg, &links), title)
+    Ok(())
 }
 
 /// Wraps the bars drawn in the link colour, in drawing order, in `<a>` elements.
@@ -192,12 +215,27 @@ pub fn monthly_lines(
     last_year: (&str, &[Option<f64>; 12]),
     axis_label: &dyn Fn(f64) -> String,
 ) -> String {
+    let mut svg = String::new();
+    let drawn = draw_lines(&mut svg, month_labels, this_year, last_year, axis_label);
+    let svg = drawn_or_logged(title, svg, drawn);
+    if svg.is_empty() {
+        return svg;
+    }
+    wrap(svg, title)
+}
+
+fn draw_lines(
+    svg: &mut String,
+    month_labels: &[String; 12],
+    this_year: (&str, &[Option<f64>; 12]),
+    last_year: (&str, &[Option<f64>; 12]),
+    axis_label: &dyn Fn(f64) -> String,
+) -> Drawn {
     let (w, h) = (WIDTH as i32, 300);
     let (left, right, top, bottom) = (110, w - 20, 16, h - 64);
-    let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (w as u32, h as u32)).into_drawing_area();
-        let _ = root.fill(&WHITE);
+        let root = SVGBackend::with_string(svg, (w as u32, h as u32)).into_drawing_area();
+        root.fill(&WHITE)?;
         let max = this_year
             .1
             .iter()
@@ -210,22 +248,22 @@ pub fn monthly_lines(
         for k in 0..=4 {
             let v = max * k as f64 / 4.0;
             let y = y_of(v);
-            let _ = root.draw(&PathElement::new(
+            root.draw(&PathElement::new(
                 vec![(left, y), (right, y)],
                 GRID.stroke_width(1),
-            ));
-            let _ = root.draw(&Text::new(
+            ))?;
+            root.draw(&Text::new(
                 axis_label(v),
                 (left - 8, y),
                 text_style(13.0, Pos::new(HPos::Right, VPos::Center)),
-            ));
+            ))?;
         }
         for (i, label) in month_labels.iter().enumerate() {
-            let _ = root.draw(&Text::new(
+            root.draw(&Text::new(
                 label.clone(),
                 (x_of(i), bottom + 8),
                 text_style(13.0, Pos::new(HPos::Center, VPos::Top)),
-            ));
+            ))?;
         }
         for (series, color) in [(last_year.1, MUTED_FILL), (this_year.1, LINK_FILL)] {
             let points: Vec<(i32, i32)> = series
@@ -233,9 +271,9 @@ pub fn monthly_lines(
                 .enumerate()
                 .filter_map(|(i, v)| v.map(|v| (x_of(i), y_of(v))))
                 .collect();
-            let _ = root.draw(&PathElement::new(points.clone(), color.stroke_width(3)));
+            root.draw(&PathElement::new(points.clone(), color.stroke_width(3)))?;
             for p in points {
-                let _ = root.draw(&Circle::new(p, 4, color.filled()));
+                root.draw(&Circle::new(p, 4, color.filled()))?;
             }
         }
         let y = h - 18;
@@ -244,24 +282,31 @@ pub fn monthly_lines(
             .enumerate()
         {
             let x = left + j as i32 * 200;
-            let _ = root.draw(&Rectangle::new(
+            root.draw(&Rectangle::new(
                 [(x, y - 3), (x + 24, y + 3)],
                 color.filled(),
-            ));
-            let _ = root.draw(&Text::new(
+            ))?;
+            root.draw(&Text::new(
                 name.to_string(),
                 (x + 30, y),
                 text_style(14.0, Pos::new(HPos::Left, VPos::Center)),
-            ));
+            ))?;
         }
-        let _ = root.present();
+        root.present()?;
     }
-    wrap(svg, title)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_drawing_is_left_out_not_drawn_blank() {
+        assert_eq!(drawn_or_logged("t", "<svg/>".into(), Ok(())), "<svg/>");
+        let failed = drawn_or_logged("t", "<svg ".into(), Err(DrawingAreaErrorKind::LayoutError));
+        assert_eq!(failed, "", "the card then says the chart is unavailable");
+    }
 
     fn bar(label: &str, value: f64, link: Option<&str>) -> Bar {
         Bar {

@@ -23,7 +23,11 @@ pub fn ChartCard(chart: ChartView, export_query: String) -> impl IntoView {
         <section class="card chart-card" data-testid=format!("chart-{}", chart.id) aria-labelledby=labelled_by>
             <h2 id=heading_id>{chart.title.clone()}</h2>
             {chart.note.clone().map(|n| view! { <p class="chart-note">{n}</p> })}
-            <div class="chart" inner_html=chart.svg.clone() on:click=move |ev| follow_in_place(ev, &navigate)></div>
+            {if chart.svg.is_empty() {
+                view! { <p class="notice" data-testid="chart-unavailable">{move || t().stats_chart_unavailable}</p> }.into_any()
+            } else {
+                view! { <div class="chart" inner_html=chart.svg.clone() on:click=move |ev| follow_in_place(ev, &navigate)></div> }.into_any()
+            }}
             <details class="chart-table">
                 <summary>{move || t().stats_table}</summary>
                 <div class="table-scroll">
