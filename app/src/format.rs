@@ -51,6 +51,16 @@ pub fn format_number(value: i64, locale: Locale) -> String {
 }
 
 /// Any text with its digits in the locale's: years, codes and periods, which take no grouping.
+/// A count in words: `one` or `other` by the language's plural rule, `{n}` filled in. Khmer has
+/// no plural (its `_one` texts equal the others); English has one and other.
+pub fn format_count(n: i64, locale: Locale, one: &str, other: &str) -> String {
+    let template = match locale {
+        Locale::En if n == 1 => one,
+        _ => other,
+    };
+    template.replace("{n}", &format_number(n, locale))
+}
+
 pub fn localize_digits(text: &str, locale: Locale) -> String {
     match locale {
         Locale::Km => to_khmer_digits(text),
@@ -76,18 +86,55 @@ pub fn format_riel(amount: i64, locale: Locale) -> String {
     format!("{} ៛", format_number(amount, locale))
 }
 
-/// A calendar date as day/month/year, the order used in Cambodia, in the locale's digits.
+/// A calendar date, one format per language everywhere: "9 វិច្ឆិកា 2026" with Khmer digits and
+/// the Khmer month name in Khmer, day/month/year ("09/11/2026", the order used in Cambodia) in
+/// English.
 pub fn format_date(date: chrono::NaiveDate, locale: Locale) -> String {
-    let text = date.format("%d/%m/%Y").to_string();
+    use chrono::Datelike;
     match locale {
-        Locale::Km => to_khmer_digits(&text),
-        Locale::En => text,
+        Locale::Km => {
+            let month = locale
+                .texts()
+                .get(&format!("month_{}", date.month()))
+                .unwrap_or_default();
+            to_khmer_digits(&format!("{} {month} {}", date.day(), date.year()))
+        }
+        Locale::En => date.format("%d/%m/%Y").to_string(),
     }
+}
+
+/// A stored instant as Phnom Penh date and time: the date as [`format_date`], then 24-hour
+/// hours and minutes in the locale's digits.
+pub fn format_date_time(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
+    let local = crate::domain::calendar::phnom_penh_time(at);
+    let time = localize_digits(&local.format("%H:%M").to_string(), locale);
+    format!("{} {time}", format_date(local.date(), locale))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_counts_have_a_singular_and_khmer_none() {
+        let en = Locale::En.texts();
+        let km = Locale::Km.texts();
+        let late =
+            |n, l: Locale, t: &crate::i18n::Texts| format_count(n, l, t.days_late_one, t.days_late);
+        assert_eq!(late(1, Locale::En, en), "1 day late");
+        assert_eq!(late(2, Locale::En, en), "2 days late");
+        assert_eq!(late(0, Locale::En, en), "0 days late");
+        // No plural in Khmer: one and two read the same but for the digit.
+        assert_eq!(
+            late(1, Locale::Km, km).replace('១', "២"),
+            late(2, Locale::Km, km)
+        );
+        assert!(late(1, Locale::Km, km).contains('១'), "Khmer digits");
+        assert_eq!(
+            format_count(1, Locale::En, en.inbox_total_one, en.inbox_total),
+            "1 case"
+        );
+    }
 
     #[test]
     fn groups_thousands() {
@@ -120,7 +167,18 @@ mod tests {
     fn dates_day_first() {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap();
         assert_eq!(format_date(d, Locale::En), "09/11/2026");
-        assert_eq!(format_date(d, Locale::Km), "០៩/១១/២០២៦");
+        assert_eq!(format_date(d, Locale::Km), "៩ វិច្ឆិកា ២០២៦");
+    }
+
+    #[test]
+    fn instants_show_phnom_penh_time() {
+        // 17:30 UTC on 9 November is 00:30 on the 10th in Phnom Penh.
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 9)
+            .and_then(|d| d.and_hms_opt(17, 30, 0))
+            .unwrap()
+            .and_utc();
+        assert_eq!(format_date_time(at, Locale::En), "10/11/2026 00:30");
+        assert_eq!(format_date_time(at, Locale::Km), "១០ វិច្ឆិកា ២០២៦ ០០:៣០");
     }
 
     #[test]
@@ -209,10 +267,17 @@ mod proptests {
         // From 1000-01-01 to about 9200: four-digit years, as on every page.
         fn dates_read_back_in_both_locales(days in 0i64..3_000_000) {
             let date = chrono::NaiveDate::from_ymd_opt(1000, 1, 1).unwrap() + chrono::Days::new(days as u64);
-            for locale in [Locale::En, Locale::Km] {
-                let text = from_khmer_digits(&format_date(date, locale));
-                prop_assert_eq!(chrono::NaiveDate::parse_from_str(&text, "%d/%m/%Y"), Ok(date), "{}", text);
-            }
+            let text = format_date(date, Locale::En);
+            prop_assert_eq!(chrono::NaiveDate::parse_from_str(&text, "%d/%m/%Y"), Ok(date), "{}", text);
+            // Khmer: day, month name, year; the name is read back through the locale's month list.
+            let km = from_khmer_digits(&format_date(date, Locale::Km));
+            let parts: Vec<&str> = km.split(' ').collect();
+            prop_assert_eq!(parts.len(), 3, "{}", km);
+            let month = (1..=12u32)
+                .find(|m| Locale::Km.texts().get(&format!("month_{m}")) == Some(parts[1]))
+                .unwrap_or(0);
+            let read = chrono::NaiveDate::from_ymd_opt(parts[2].parse().unwrap_or(0), month, parts[0].parse().unwrap_or(0));
+            prop_assert_eq!(read, Some(date), "{}", km);
         }
     }
 }

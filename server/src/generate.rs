@@ -41,8 +41,7 @@ const BATCH_CASES: usize = 10_000;
 const ROLLUP_FLUSH_ROWS: usize = 400_000;
 /// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 400;
-/// Phnom Penh is UTC+7 all year.
-const LOCAL_OFFSET_SECS: i64 = 7 * 3600;
+use app::domain::calendar::PHNOM_PENH_OFFSET_SECS as LOCAL_OFFSET_SECS;
 
 /// SplitMix64: tiny, fast and identical on every platform, so a seed always means the same cases.
 struct Rng(u64);
@@ -482,8 +481,8 @@ fn local_working_instant(day: NaiveDate, rng: &mut Rng) -> i64 {
 }
 
 fn local_date(instant: i64) -> NaiveDate {
-    DateTime::from_timestamp(instant + LOCAL_OFFSET_SECS, 0)
-        .map(|d| d.date_naive())
+    DateTime::from_timestamp(instant, 0)
+        .map(app::domain::calendar::local_date)
         .unwrap_or_default()
 }
 

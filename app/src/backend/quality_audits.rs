@@ -19,7 +19,7 @@ pub use report::findings_by_office;
 use super::{
     audit::{self, AuditEvent},
     auth::CurrentUser,
-    calendar::{local_date, PHNOM_PENH_OFFSET_SECS},
+    calendar::local_date,
     db::begin_write,
     entities::{
         applicant, case, enterprise, office, payment, province, quality_audit, quality_audit_case,
@@ -81,7 +81,7 @@ fn quarter_start(year: i32, quarter: u32) -> DateTime<Utc> {
     };
     NaiveDate::from_ymd_opt(year, month, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc() - chrono::Duration::seconds(PHNOM_PENH_OFFSET_SECS))
+        .map(crate::domain::calendar::from_phnom_penh)
         .unwrap_or_default()
 }
 

@@ -3,7 +3,25 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc, Weekday};
+
+/// Phnom Penh is UTC+7 all year (no daylight saving). The one place the offset is written.
+pub const PHNOM_PENH_OFFSET_SECS: i64 = 7 * 3600;
+
+/// Wall-clock time in Phnom Penh at a stored UTC instant.
+pub fn phnom_penh_time(at: DateTime<Utc>) -> NaiveDateTime {
+    (at + chrono::Duration::seconds(PHNOM_PENH_OFFSET_SECS)).naive_utc()
+}
+
+/// The calendar day in Phnom Penh at a UTC instant; deadlines count local days.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    phnom_penh_time(at).date()
+}
+
+/// The UTC instant of a Phnom Penh wall-clock time.
+pub fn from_phnom_penh(local: NaiveDateTime) -> DateTime<Utc> {
+    local.and_utc() - chrono::Duration::seconds(PHNOM_PENH_OFFSET_SECS)
+}
 
 /// The public holidays in force, as loaded from the `holidays` table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

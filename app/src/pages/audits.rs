@@ -31,8 +31,3 @@ pub fn officer_label(o: &Officer) -> String {
         None => format!("{} ({})", o.full_name, o.username),
     }
 }
-
-/// The Phnom Penh calendar day of a stored instant (UTC+7 all year).
-pub fn local_day(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    (at + chrono::Duration::hours(7)).date_naive()
-}

@@ -17,6 +17,17 @@ on_both_databases!(
     a_database_outage_is_not_shown_as_signed_out,
 );
 
+/// A post of a hostile value: path, session cookie, fields.
+type HostilePost<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, &'a str)>);
+/// A form post: what it is, path, session cookie, fields, whether it must succeed.
+type FormPost<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Vec<(&'a str, String)>,
+    bool,
+);
+
 /// Where this process panicked, outside the tests' own assertions.
 fn server_panics() -> &'static Mutex<Vec<String>> {
     static PANICS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
@@ -57,7 +68,7 @@ async fn hostile_values_posted_to_redirecting_functions_never_panic(kind: Db) {
     ];
     let mut failures = Vec::new();
     for value in hostile {
-        let posts: Vec<(&str, Option<&str>, Vec<(&str, &str)>)> = vec![
+        let posts: Vec<HostilePost> = vec![
             (
                 "/api/cases/act",
                 Some(&desk),
@@ -189,31 +200,6 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
         ]
     };
     let mut checked = Vec::new();
-    // (form, path, cookie, fields, whether it must succeed)
-    let mut posts: Vec<(&str, &str, Option<&str>, Vec<(&str, String)>, bool)> = Vec::new();
-    // Errors: an empty Latin name (registration, application), no text (complaint).
-    posts.push((
-        "registration, error",
-        "/api/cases/register",
-        Some(&desk),
-        person(""),
-        false,
-    ));
-    posts.push((
-        "registration, success",
-        "/api/cases/register",
-        Some(&desk),
-        person("SOK DARA"),
-        true,
-    ));
-    posts.push(("application, error", "/api/apply", None, person(""), false));
-    posts.push((
-        "application, success",
-        "/api/apply",
-        None,
-        person("SOK DARA"),
-        true,
-    ));
     let complaint = |body: &str| {
         vec![
             ("category", "delay".to_string()),
@@ -223,20 +209,45 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
             ("phone", PHONE.to_string()),
         ]
     };
-    posts.push((
-        "complaint, error",
-        "/api/complaints/file",
-        None,
-        complaint(" "),
-        false,
-    ));
-    posts.push((
-        "complaint, success",
-        "/api/complaints/file",
-        None,
-        complaint("Waited three weeks"),
-        true,
-    ));
+    let posts: Vec<FormPost> = vec![
+        // Errors: an empty Latin name (registration, application), no text (complaint).
+        (
+            "registration, error",
+            "/api/cases/register",
+            Some(&desk),
+            person(""),
+            false,
+        ),
+        (
+            "registration, success",
+            "/api/cases/register",
+            Some(&desk),
+            person("SOK DARA"),
+            true,
+        ),
+        ("application, error", "/api/apply", None, person(""), false),
+        (
+            "application, success",
+            "/api/apply",
+            None,
+            person("SOK DARA"),
+            true,
+        ),
+        (
+            "complaint, error",
+            "/api/complaints/file",
+            None,
+            complaint(" "),
+            false,
+        ),
+        (
+            "complaint, success",
+            "/api/complaints/file",
+            None,
+            complaint("Waited three weeks"),
+            true,
+        ),
+    ];
     for (what, path, cookie, fields, succeeds) in posts {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let res = app.post_form(path, cookie, &fields).await;
@@ -247,7 +258,7 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
             .unwrap_or_default()
             .to_string();
         assert_eq!(res.status().as_u16(), 302, "{what}");
-        assert!(!location.contains("err_") == succeeds, "{what}: {location}");
+        assert!(location.contains("err_") != succeeds, "{what}: {location}");
         // The next page is read with the cookies the answer left, as a browser would; whatever
         // it shows (a PIN, the kept values), its own address carries none of it.
         let mut cookies = cookies_set(&res);

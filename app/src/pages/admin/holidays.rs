@@ -6,6 +6,7 @@ use super::AdminNav;
 use crate::{
     api::admin::{list_holidays, DeleteHoliday, SaveHoliday},
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
+    format::format_date,
     i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
 };
@@ -53,9 +54,10 @@ pub fn HolidaysPage() -> impl IntoView {
                         <tbody>
                             {rows.into_iter().map(|h| {
                                 let day = h.day.to_string();
+                                let shown = h.day;
                                 view! {
                                     <tr>
-                                        <td>{day.clone()}</td>
+                                        <td>{move || format_date(shown, locale.get())}</td>
                                         <td>{move || locale.get().pick(&h.name_km, &h.name_en).to_string()}</td>
                                         <td>
                                             <ActionForm action=delete attr:class="inline">

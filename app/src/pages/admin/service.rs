@@ -7,7 +7,7 @@ use crate::{
     api::admin::{get_service_edit, SaveService},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
     domain::{workflow::MANDATORY_STAGES, Stage},
-    i18n::{fill, use_locale, use_texts},
+    i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
     types::admin::ServiceEdit,
 };
@@ -110,7 +110,7 @@ fn ServiceForm(edit: ServiceEdit, save: ServerAction<SaveService>) -> impl IntoV
                                             }}
                                             {move || t().get(&key).unwrap_or_default()}
                                         </label>
-                                        {(open > 0).then(|| view! { <small>{move || fill(t().admin_open_cases, &[("n", &open.to_string())])}</small> })}
+                                        {(open > 0).then(|| view! { <small>{move || crate::format::format_count(open as i64, locale.get(), t().admin_open_cases_one, t().admin_open_cases)}</small> })}
                                     </td>
                                     <td>
                                         <input name=format!("days[{}]", stage.id()) type="number" min="0" max="365" size="4" value=days.to_string() aria-label=move || t().admin_days />

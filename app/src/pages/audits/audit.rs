@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{local_day, period};
+use super::period;
+use crate::domain::calendar::local_date;
 use crate::{
     api::quality_audits::{get_audit, AssignAuditCase},
     components::form_feedback::{action_error, FormNotice},
@@ -54,7 +55,7 @@ fn AuditBody(audit: AuditView, assign: ServerAction<AssignAuditCase>) -> impl In
         a.province_latin.clone().unwrap_or_default(),
     );
     let national = a.province_code.is_none();
-    let drawn_on = local_day(a.created_at);
+    let drawn_on = local_date(a.created_at);
     let (size, per_office, cap) = (a.sample_size as i64, a.per_office as i64, a.cap as i64);
     view! {
         <section class="card">

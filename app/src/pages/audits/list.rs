@@ -54,7 +54,7 @@ fn AuditRow(audit: AuditListItem) -> impl IntoView {
         a.province_latin.clone().unwrap_or_default(),
     );
     let national = a.province_code.is_none();
-    let drawn_on = super::local_day(a.created_at);
+    let drawn_on = crate::domain::calendar::local_date(a.created_at);
     view! {
         <tr data-testid=format!("audit-{}", a.id)>
             <td><a href=href>{a.id}</a></td>

@@ -74,7 +74,7 @@ fn OfficeDetail(page: OfficePage) -> impl IntoView {
                     view! {
                         <li>
                             <a href=format!("/services?sector={}", s.id)>{move || locale.get().pick(&km, &en).to_string()}</a>
-                            <span class="count">{move || fill(t().services_count, &[("n", &format_number(n, locale.get()))])}</span>
+                            <span class="count">{move || crate::format::format_count(n, locale.get(), t().services_count_one, t().services_count)}</span>
                         </li>
                     }
                 }).collect_view()}

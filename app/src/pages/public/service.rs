@@ -67,7 +67,7 @@ fn ServiceDetail(page: ServicePage) -> impl IntoView {
                 <dt>{move || t().service_unit}</dt>
                 <dd>{move || locale.get().pick(&unit_km, &unit_en).to_string()}</dd>
                 <dt>{move || t().service_time}</dt>
-                <dd data-testid="service-days">{move || fill(t().service_days, &[("n", &format_number(days, locale.get()))])}</dd>
+                <dd data-testid="service-days">{move || crate::format::format_count(days, locale.get(), t().service_days_one, t().service_days)}</dd>
                 <dt>{move || t().sector}</dt>
                 <dd><a href=format!("/services?sector={}", s.sector_id)>{move || locale.get().pick(&sector_km, &sector_en).to_string()}</a></dd>
                 <dt>{move || t().service_code}</dt>

@@ -10,8 +10,8 @@ use leptos_router::{
 
 use crate::{
     api::public::get_catalogue,
-    format::{format_number, format_riel},
-    i18n::{fill, use_locale, use_texts},
+    format::format_riel,
+    i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
     types::{Catalogue, ServiceSummary},
 };
@@ -89,7 +89,7 @@ fn CatalogueView(catalogue: Catalogue, searching: bool, sector: Option<String>) 
             <h2 data-testid="sector-title">{let (km, en) = (s.name_km.clone(), s.name_en.clone()); move || locale.get().pick(&km, &en).to_string()}</h2>
         })}
         {searching.then(|| view! {
-            <p data-testid="service-count">{move || fill(t().services_found, &[("n", &format_number(found, locale.get()))])}</p>
+            <p data-testid="service-count">{move || crate::format::format_count(found, locale.get(), t().services_found_one, t().services_found)}</p>
         })}
         {(listing && found == 0).then(|| view! { <p>{move || t().services_none}</p> })}
         {listing.then(|| view! {
@@ -107,7 +107,7 @@ fn CatalogueView(catalogue: Catalogue, searching: bool, sector: Option<String>) 
                             <a href=format!("/services?sector={}", s.id)>
                                 {let (km, en) = (s.name_km.clone(), s.name_en.clone()); move || locale.get().pick(&km, &en).to_string()}
                             </a>
-                            <span class="count">{move || fill(t().services_count, &[("n", &format_number(n, locale.get()))])}</span>
+                            <span class="count">{move || crate::format::format_count(n, locale.get(), t().services_count_one, t().services_count)}</span>
                         </li>
                     }
                 }).collect_view()}
@@ -127,7 +127,7 @@ fn ServiceRow(service: ServiceSummary) -> impl IntoView {
             <a href=format!("/services/{}", service.code)>{move || locale.get().pick(&km, &en).to_string()}</a>
             <span class="muted">
                 {move || format_riel(fee, locale.get())}" · "
-                {move || fill(t().service_days, &[("n", &format_number(days, locale.get()))])}
+                {move || crate::format::format_count(days, locale.get(), t().service_days_one, t().service_days)}
             </span>
         </li>
     }

@@ -6,7 +6,7 @@ use crate::{
     api::cases::{get_case, ActOnCase},
     domain::workflow::Action,
     error::AppError,
-    format::{format_number, format_riel},
+    format::{format_date, format_date_time, format_riel},
     i18n::{fill, use_locale, use_texts, Texts},
     types::CaseDetail,
 };
@@ -88,6 +88,7 @@ impl Draft {
 #[component]
 fn Outcome(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> impl IntoView {
     let t = use_texts();
+    let locale = use_locale();
     let last = detail.events.last().cloned();
     let stage_key = detail.stage.text_key();
     move || match act.value().get() {
@@ -117,7 +118,7 @@ fn Outcome(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> im
                         Some(e) => fill(t().case_conflict, &[
                             ("who", e.actor_name.as_deref().unwrap_or("—")),
                             ("action", t().get(&format!("action_{}", e.action)).unwrap_or(&e.action)),
-                            ("when", &(e.at + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M").to_string()),
+                            ("when", &format_date_time(e.at, locale.get())),
                         ]),
                         None => t().case_conflict_unknown.to_string(),
                     }}
@@ -159,10 +160,10 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 <dt>{move || t().case_address}</dt>
                 <dd>{let (km, la) = (d.address_km.clone().unwrap_or_default(), d.address_latin.clone().unwrap_or_default()); move || locale.get().pick(&km, &la).to_string()}</dd>
                 <dt>{move || t().case_step_due}</dt>
-                <dd>{d.step_due_on.map(|x| x.to_string()).unwrap_or_else(|| "—".into())}
-                    {(d.days_late > 0).then(|| { let n = d.days_late; view! { " " <span class="late">{move || crate::i18n::fill(t().days_late, &[("n", &format_number(n, locale.get()))])}</span> } })}</dd>
+                <dd>{let step_due = d.step_due_on; move || step_due.map(|x| format_date(x, locale.get())).unwrap_or_else(|| "—".into())}
+                    {(d.days_late > 0).then(|| { let n = d.days_late; view! { " " <span class="late">{move || crate::format::format_count(n, locale.get(), t().days_late_one, t().days_late)}</span> } })}</dd>
                 <dt>{move || t().case_due}</dt>
-                <dd>{d.due_on.to_string()}</dd>
+                <dd>{let due = d.due_on; move || format_date(due, locale.get())}</dd>
                 <dt>"PIN"</dt>
                 <dd>{d.pin.clone()}</dd>
             </dl>
@@ -184,14 +185,14 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                         let action_key = format!("action_{}", e.action);
                         let action_id = e.action.clone();
                         let to_key = e.to_stage.map(|s| s.text_key()).unwrap_or_default();
-                        let local = (e.at + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M").to_string();
+                        let at = e.at;
                         view! {
                             <tr>
                                 <td>{e.seq}</td>
                                 <td>{move || t().get(&action_key).unwrap_or(&action_id).to_string()}{e.comment.clone().map(|c| view! { <br /><small>{c}</small> })}</td>
                                 <td>{move || t().get(&to_key).unwrap_or_default()}</td>
                                 <td>{e.actor_name.clone().unwrap_or_default()}</td>
-                                <td>{local}</td>
+                                <td>{move || format_date_time(at, locale.get())}</td>
                             </tr>
                         }
                     }).collect_view()}

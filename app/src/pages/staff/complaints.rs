@@ -5,8 +5,8 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::complaints::{office_complaints, AnswerComplaint},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
-    format::{format_date, format_number},
-    i18n::{fill, use_locale, use_texts},
+    format::format_date,
+    i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
     types::complaints::{ComplaintStatus, StaffComplaint},
 };
@@ -56,7 +56,7 @@ fn ComplaintCard(
                 <dt>{move || t().complaint_filed_on}</dt><dd>{move || format_date(filed, locale.get())}</dd>
                 <dt>{move || t().complaint_due}</dt>
                 <dd>{move || format_date(due, locale.get())}
-                    {(late > 0).then(|| view! { " " <span class="late">{move || fill(t().days_late, &[("n", &format_number(late, locale.get()))])}</span> })}
+                    {(late > 0).then(|| view! { " " <span class="late">{move || crate::format::format_count(late, locale.get(), t().days_late_one, t().days_late)}</span> })}
                 </dd>
                 {c.case_code.clone().map(|code| {
                     let href = format!("/staff/cases/{code}");

@@ -5,7 +5,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 use crate::{
     api::cases::get_inbox,
     format::format_number,
-    i18n::{fill, use_locale, use_texts},
+    i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
 };
 
@@ -54,7 +54,7 @@ pub fn InboxPage() -> impl IntoView {
                                 view! { <li>{move || t().get(&key).unwrap_or_default()}": "<strong>{move || format_number(n, locale.get())}</strong></li> }
                             }).collect_view()}
                         </ul>
-                        <p data-testid="inbox-total">{move || fill(t().inbox_total, &[("n", &format_number(total, locale.get()))])}</p>
+                        <p data-testid="inbox-total">{move || crate::format::format_count(total, locale.get(), t().inbox_total_one, t().inbox_total)}</p>
                         <table class="table">
                             <thead><tr>
                                 <th>{move || t().case_code}</th>
@@ -76,7 +76,7 @@ pub fn InboxPage() -> impl IntoView {
                                             <td>{move || t().get(&stage_key).unwrap_or_default()}</td>
                                             <td>
                                                 {item.step_due_on.map(|d| d.to_string()).unwrap_or_default()}
-                                                {(late > 0).then(|| view! { <span class="late">{move || fill(t().days_late, &[("n", &format_number(late, locale.get()))])}</span> })}
+                                                {(late > 0).then(|| view! { <span class="late">{move || crate::format::format_count(late, locale.get(), t().days_late_one, t().days_late)}</span> })}
                                             </td>
                                         </tr>
                                     }

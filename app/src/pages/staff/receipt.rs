@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::cases::get_receipt,
-    format::format_riel,
+    format::{format_date, format_riel},
     i18n::{use_locale, use_texts},
     pages::staff::case::error_text,
 };
@@ -35,7 +35,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                 <dt>"PIN"</dt><dd class="big" data-testid="receipt-pin">{c.pin.clone()}</dd>
                                 <dt>{move || t().case_service}</dt><dd>{let (km, en) = (c.service_name_km.clone(), c.service_name_en.clone()); move || locale.get().pick(&km, &en).to_string()}</dd>
                                 <dt>{move || t().case_fee}</dt><dd>{move || format_riel(fee, locale.get())}</dd>
-                                <dt>{move || t().case_due}</dt><dd data-testid="receipt-due">{c.due_on.to_string()}</dd>
+                                <dt>{move || t().case_due}</dt><dd data-testid="receipt-due">{let due = c.due_on; move || format_date(due, locale.get())}</dd>
                             </dl>
                             <div class="qr" inner_html=r.qr_svg.clone()></div>
                             <p class="track-url">{move || t().receipt_track}" "<a href=r.track_url.clone()>{r.track_url.clone()}</a></p>

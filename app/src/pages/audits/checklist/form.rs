@@ -3,9 +3,9 @@ use leptos::{form::ActionForm, prelude::*};
 use crate::{
     api::quality_audits::RecordChecklist,
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
+    domain::calendar::local_date,
     format::format_date,
     i18n::{fill, use_locale, use_texts},
-    pages::audits::local_day,
     types::quality_audits::{ChecklistView, CHECKLIST_ITEMS, MAX_FINDINGS_CHARS},
 };
 
@@ -18,7 +18,7 @@ pub fn ChecklistForm(view: ChecklistView, record: ServerAction<RecordChecklist>)
     let values = use_form_values();
     let error = action_error(record);
     let v = view;
-    let last = v.checked_by.clone().zip(v.checked_at.map(local_day));
+    let last = v.checked_by.clone().zip(v.checked_at.map(local_date));
     // After a plain post that failed, the flash store gives back what was chosen.
     let kept = move |k: &str| values.get(k);
     let findings = kept("findings").or(v.findings.clone()).unwrap_or_default();

@@ -54,9 +54,8 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
                 <dt>{move || t().track_registered_on}</dt>
                 <dd>{move || format_date(v.registered_on, locale.get())}</dd>
                 <dt>{move || t().track_now}</dt>
-                <dd data-testid="track-stage">{move || fill(t().track_at_stage, &[
+                <dd data-testid="track-stage">{move || fill(&crate::format::format_count(days, locale.get(), t().track_at_stage_one, t().track_at_stage), &[
                     ("stage", t().get(&stage_key).unwrap_or_default()),
-                    ("n", &format_number(days, locale.get())),
                     ("date", &format_date(since, locale.get())),
                 ])}</dd>
                 {(!closed).then(|| view! {
