@@ -13,7 +13,10 @@ use app::{
         entities::{district, holiday, office, service, village, workflow_step},
         stats::rollup::{CaseFigures, Completion, Deltas},
     },
-    domain::{CaseStatus, Holidays, Stage},
+    domain::{
+        workflow::{decide, Action, ActorFacts, CaseFacts, Transition},
+        CaseStatus, Holidays, Role, Stage,
+    },
 };
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{
@@ -109,6 +112,50 @@ struct ServiceInfo {
     fee: i64,
     time_standard: u32,
     steps: Vec<(Stage, u32)>,
+    /// The workflow's stages alone, as the state machine reads them.
+    stages: Vec<Stage>,
+}
+
+impl ServiceInfo {
+    /// What the state machine makes of `action` on a case of this service, taken by whichever
+    /// role it grants the action to (the case's sector for technical officers); `None` when no
+    /// one may. Generated cases take only transitions real ones could.
+    fn decide(
+        &self,
+        stage: Stage,
+        status: CaseStatus,
+        paid: bool,
+        action: Action,
+    ) -> Option<Transition> {
+        let case = CaseFacts {
+            stage,
+            status,
+            steps: &self.stages,
+            sector_id: self.sector_id,
+            paid,
+        };
+        let sectors = [self.sector_id];
+        Role::ALL.into_iter().find_map(|role| {
+            decide(
+                &case,
+                &ActorFacts {
+                    role,
+                    sectors: &sectors,
+                },
+                action,
+            )
+            .ok()
+        })
+    }
+
+    /// The way on from `stage`: the action the state machine allows that moves an active case
+    /// to a later stage (payment, forwarding, approval, the tax branch, delivery).
+    fn way_forward(&self, stage: Stage, paid: bool) -> Option<Transition> {
+        Action::ALL
+            .into_iter()
+            .filter_map(|a| self.decide(stage, CaseStatus::Active, paid, a))
+            .find(|t| t.to_stage > stage)
+    }
 }
 
 #[derive(FromQueryResult)]
@@ -332,6 +379,7 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
             sector_id: s.sector_id,
             fee: s.fee_riel,
             time_standard: s.time_standard_days.max(0) as u32,
+            stages: steps.iter().map(|s| s.0).collect(),
             steps,
         });
     }
@@ -591,7 +639,7 @@ fn build_case(
     // Walk the workflow until the case finishes, is rejected, or reaches today.
     let mut events: Vec<Event> = Vec::with_capacity(service.steps.len() + 2);
     let mut paused_days: u32 = 0;
-    let mut status = "active";
+    let mut status = CaseStatus::Active;
     let mut stage_entered = registered;
     let mut current = service
         .steps
@@ -607,7 +655,7 @@ fn build_case(
             action: "pre_register",
             from: None,
             to: Some(Stage::Registration),
-            status,
+            status: status.id(),
             comment: None,
             at: registered,
         });
@@ -616,12 +664,12 @@ fn build_case(
             action: "register",
             from: None,
             to: Some(current),
-            status,
+            status: status.id(),
             comment: None,
             at: registered,
         });
         let mut t = registered;
-        for (i, &(stage, allowance)) in service.steps.iter().enumerate().skip(1) {
+        for &(stage, allowance) in service.steps.iter().skip(1) {
             current = stage;
             stage_entered = t;
             if stage == Stage::Delivered {
@@ -634,32 +682,38 @@ fn build_case(
                 _ if late => allowance + 1 + rng.below(allowance as u64 + 3) as u32,
                 _ => (allowance as f64 * (0.3 + 0.7 * rng.unit())).round() as u32,
             };
-            if stage.is_review() && rng.chance(0.03) {
+            let paid = paid_at.is_some();
+            let returned = service.decide(stage, CaseStatus::Active, paid, Action::Return);
+            if let Some(ret) = returned.filter(|_| rng.chance(0.03)) {
                 let returned_at = later(world, rng, t, days / 2);
                 if returned_at > world.as_of {
                     break;
                 }
                 events.push(Event {
-                    action: "return",
+                    action: ret.action.id(),
                     from: Some(stage),
-                    to: Some(stage),
-                    status: "returned_to_citizen",
+                    to: Some(ret.to_stage),
+                    status: ret.to_status.id(),
                     comment: Some(rng.pick(RETURN_REASONS)),
                     at: returned_at,
                 });
                 let wait = 1 + rng.below(8) as u32;
                 let resubmitted = later(world, rng, returned_at, wait);
                 if resubmitted > world.as_of {
-                    status = "returned_to_citizen";
+                    status = ret.to_status;
                     stage_entered = returned_at;
                     break;
                 }
+                let Some(back) = service.decide(stage, ret.to_status, paid, Action::Resubmit)
+                else {
+                    break;
+                };
                 paused_days += wait;
                 events.push(Event {
-                    action: "resubmit",
+                    action: back.action.id(),
                     from: Some(stage),
-                    to: Some(stage),
-                    status: "active",
+                    to: Some(back.to_stage),
+                    status: back.to_status.id(),
                     comment: None,
                     at: resubmitted,
                 });
@@ -669,43 +723,36 @@ fn build_case(
             if next_at > world.as_of {
                 break;
             }
-            if stage.is_review() && rng.chance(0.005) {
+            let rejected = service.decide(stage, CaseStatus::Active, paid, Action::Reject);
+            if let Some(reject) = rejected.filter(|_| rng.chance(0.005)) {
+                status = reject.to_status;
                 events.push(Event {
-                    action: "reject",
+                    action: reject.action.id(),
                     from: Some(stage),
-                    to: Some(stage),
-                    status: "rejected",
+                    to: Some(reject.to_stage),
+                    status: status.id(),
                     comment: Some(rng.pick(REJECT_REASONS)),
                     at: next_at,
                 });
-                status = "rejected";
                 stage_entered = next_at;
                 break;
             }
-            let next = service
-                .steps
-                .get(i + 1)
-                .map(|s| s.0)
-                .unwrap_or(Stage::Delivered);
-            let action = match stage {
-                Stage::Cashier => {
-                    paid_at = Some(next_at);
-                    "pay"
-                }
-                Stage::Decision => "approve",
-                Stage::TaxBranch => "tax_confirm",
-                Stage::Returned => "deliver",
-                _ => "forward",
+            let Some(step) = service.way_forward(stage, paid) else {
+                break;
             };
-            if next == Stage::Delivered {
-                status = "delivered";
+            let next = step.to_stage;
+            if step.action == Action::Pay {
+                paid_at = Some(next_at);
+            }
+            status = step.to_status;
+            if step.to_status == CaseStatus::Delivered {
                 delivered_at = Some(next_at);
             }
             events.push(Event {
-                action,
+                action: step.action.id(),
                 from: Some(stage),
                 to: Some(next),
-                status,
+                status: status.id(),
                 comment: None,
                 at: next_at,
             });
@@ -724,7 +771,8 @@ fn build_case(
         .find(|s| s.0 == current)
         .map(|s| s.1)
         .unwrap_or(0);
-    let step_due = if matches!(current, Stage::Delivered | Stage::Returned) || status == "rejected"
+    let step_due = if matches!(current, Stage::Delivered | Stage::Returned)
+        || status == CaseStatus::Rejected
     {
         None
     } else {
@@ -756,7 +804,7 @@ fn build_case(
     sql.push(
         Table::Cases,
         format_args!(
-            "({case_id},'{code}','{pin}','{}',{year},{sequence},'{}',{},{},{},{},{quantity},{},{fee_total},{village},NULL,'{}','{status}','{}',{},{},{},{},{},'{due}',{},{paused_days},{},NULL,{},{},{})",
+            "({case_id},'{code}','{pin}','{}',{year},{sequence},'{}',{},{},{},{},{quantity},{},{fee_total},{village},NULL,'{}','{}','{}',{},{},{},{},{},'{due}',{},{paused_days},{},NULL,{},{},{})",
             office.province,
             office.code,
             service.id,
@@ -765,13 +813,14 @@ fn build_case(
             Opt(enterprise_id),
             service.fee,
             current.id(),
+            status.id(),
             if online_waiting { "online" } else { "counter" },
             1 + events.len() as i64 - 1,
             Ts(registered),
             if online_waiting { "NULL".to_string() } else { Ts(registered).to_string() },
             Ts(stage_entered),
             step_due.map(|d| format!("'{d}'")).unwrap_or_else(|| "NULL".into()),
-            if status == "returned_to_citizen" { Ts(stage_entered).to_string() } else { "NULL".into() },
+            if status == CaseStatus::ReturnedToCitizen { Ts(stage_entered).to_string() } else { "NULL".into() },
             delivered_at.map(|d| Ts(d).to_string()).unwrap_or_else(|| "NULL".into()),
             Ts(registered),
             Ts(last_at),
@@ -800,7 +849,7 @@ fn build_case(
             ),
         );
     }
-    let stage_status = CaseStatus::from_id(status).unwrap_or(CaseStatus::Active);
+    let stage_status = status;
     rollups.case(
         &CaseFigures {
             office_code: office.code.clone(),

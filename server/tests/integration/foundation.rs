@@ -245,6 +245,8 @@ async fn generator_is_deterministic_and_codes_unique(kind: Db) {
     // Every event row and payment decodes through its entity.
     let events = case_event::Entity::find().all(&app.db).await.unwrap();
     assert!(events.len() > cases.len() * 3);
+    let steps = workflow_step::Entity::find().all(&app.db).await.unwrap();
+    replay_through_the_state_machine(&cases, &events, &steps);
     let payments = payment::Entity::find().all(&app.db).await.unwrap();
     assert!(!payments.is_empty());
     assert_eq!(
@@ -436,4 +438,87 @@ fn cli_rejects_bad_input_with_one_line_and_exit_2() {
         assert!(out.contains(command), "{out}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Every generated timeline is one the state machine allows: each event after registration is a
+/// transition `decide` grants some role (the case's sector for technical officers), landing where
+/// the event says, and the case ends where its last event left it.
+fn replay_through_the_state_machine(
+    cases: &[case::Model],
+    events: &[case_event::Model],
+    steps: &[workflow_step::Model],
+) {
+    use std::collections::HashMap;
+
+    use app::domain::{
+        workflow::{decide, Action, ActorFacts, CaseFacts},
+        CaseStatus, Role, Stage,
+    };
+
+    let mut workflows: HashMap<i32, Vec<(i32, Stage)>> = HashMap::new();
+    for s in steps {
+        workflows
+            .entry(s.service_id)
+            .or_default()
+            .push((s.position, Stage::from_id(&s.stage).unwrap()));
+    }
+    let workflows: HashMap<i32, Vec<Stage>> = workflows
+        .into_iter()
+        .map(|(id, mut steps)| {
+            steps.sort();
+            (id, steps.into_iter().map(|(_, s)| s).collect())
+        })
+        .collect();
+    let mut timelines: HashMap<i64, Vec<&case_event::Model>> = HashMap::new();
+    for e in events {
+        timelines.entry(e.case_id).or_default().push(e);
+    }
+    let mut replayed = 0;
+    for c in cases {
+        let steps = &workflows[&c.service_id];
+        let mut timeline = timelines.remove(&c.id).unwrap_or_default();
+        timeline.sort_by_key(|e| e.seq);
+        let (first, rest) = timeline.split_first().expect("a case has events");
+        assert!(["register", "pre_register"].contains(&first.action.as_str()));
+        let mut stage = Stage::from_id(first.to_stage.as_deref().unwrap()).unwrap();
+        let mut status = CaseStatus::Active;
+        let mut paid = false;
+        for e in rest {
+            let action = Action::from_id(&e.action).unwrap();
+            let facts = CaseFacts {
+                stage,
+                status,
+                steps,
+                sector_id: c.sector_id,
+                paid,
+            };
+            let sectors = [c.sector_id];
+            let granted = Role::ALL.into_iter().find_map(|role| {
+                decide(
+                    &facts,
+                    &ActorFacts {
+                        role,
+                        sectors: &sectors,
+                    },
+                    action,
+                )
+                .ok()
+            });
+            let t = granted.unwrap_or_else(|| {
+                panic!("{}: {action:?} at {stage:?}/{status:?} is refused", c.code)
+            });
+            assert_eq!(Some(t.to_stage.id()), e.to_stage.as_deref(), "{}", c.code);
+            assert_eq!(t.to_status.id(), e.status_after, "{}", c.code);
+            stage = t.to_stage;
+            status = t.to_status;
+            paid |= action == Action::Pay;
+            replayed += 1;
+        }
+        assert_eq!(stage.id(), c.stage, "{}", c.code);
+        assert_eq!(status.id(), c.status, "{}", c.code);
+    }
+    assert!(
+        replayed > cases.len() * 2,
+        "{replayed} transitions replayed"
+    );
 }
