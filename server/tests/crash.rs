@@ -357,7 +357,7 @@ async fn secrets_stay_out_of_logs(kind: Db) {
         .unwrap();
     let complaint_pin = filed["pin"].as_str().expect("complaint filed").to_string();
     let tracked = http
-        .post(format!("{base}/api/complaints/track"))
+        .post(format!("{base}/api/complaints/open"))
         .form(&[
             ("number", filed["number"].as_str().unwrap()),
             ("pin", complaint_pin.as_str()),
