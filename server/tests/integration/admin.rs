@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::{
     on_both_databases,
-    support::{cookies_set, Db, TestApp},
+    support::{cookies_set, location, Db, TestApp},
 };
 
 on_both_databases!(
@@ -39,13 +39,6 @@ async fn call(
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default()
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {

@@ -6,17 +6,10 @@ use serde_json::Value;
 
 use crate::{
     on_both_databases,
-    support::{cookies_set, testid_text, Db, TestApp},
+    support::{cookies_set, location, testid_text, Db, TestApp},
 };
 
 on_both_databases!(a_complaint_is_filed_followed_answered_and_closed);
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
 
 async fn call(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, Value) {
     let res = app

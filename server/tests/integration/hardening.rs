@@ -5,7 +5,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::{
     on_both_databases,
-    support::{cookies_set, Db, TestApp},
+    support::{cookies_set, location, Db, TestApp},
     workflow::full_service,
 };
 
@@ -123,12 +123,7 @@ async fn hostile_values_posted_to_redirecting_functions_never_panic(kind: Db) {
         for (path, cookie, fields) in posts {
             let res = app.post_form(path, cookie, &fields).await;
             let status = res.status().as_u16();
-            let location = res
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
+            let location = location(&res);
             let shown: String = value.chars().take(12).collect();
             if !(300..500).contains(&status) {
                 failures.push(format!("{path} with {shown:?}: {status}"));
@@ -251,14 +246,9 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
     for (what, path, cookie, fields, succeeds) in posts {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let res = app.post_form(path, cookie, &fields).await;
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let to = location(&res);
         assert_eq!(res.status().as_u16(), 302, "{what}");
-        assert!(location.contains("err_") != succeeds, "{what}: {location}");
+        assert!(to.contains("err_") != succeeds, "{what}: {to}");
         // The next page is read with the cookies the answer left, as a browser would; whatever
         // it shows (a PIN, the kept values), its own address carries none of it.
         let mut cookies = cookies_set(&res);
@@ -267,17 +257,12 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
         }
         let next = app
             .client
-            .get(app.url(&location))
+            .get(app.url(&to))
             .header("cookie", &cookies)
             .send()
             .await
             .unwrap();
-        let next_location = next
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let next_location = location(&next);
         let html = next.text().await.unwrap();
         let pin = html
             .split("data-testid=\"track-new-pin\"")
@@ -292,7 +277,7 @@ async fn personal_data_never_travels_in_urls(kind: Db) {
                     .collect::<String>()
             })
             .filter(|p| p.len() == 6);
-        for url in [path, location.as_str(), next_location.as_str()] {
+        for url in [path, to.as_str(), next_location.as_str()] {
             assert!(!carries_personal_data(url, pin.as_deref()), "{what}: {url}");
         }
         if !succeeds && what != "complaint, error" {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::{
     on_both_databases,
-    support::{Db, TestApp},
+    support::{location, Db, TestApp},
 };
 
 on_both_databases!(
@@ -42,13 +42,6 @@ async fn call(
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default()
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i32 {

@@ -270,6 +270,15 @@ pub fn session_cookie(res: &reqwest::Response) -> String {
     header.split(';').next().unwrap().to_string()
 }
 
+/// Where a response redirects to; empty when it does not.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Every cookie a response sets (and does not expire), as one `Cookie` header: what a browser
 /// sends on its next request.
 pub fn cookies_set(res: &reqwest::Response) -> String {
