@@ -114,6 +114,9 @@ struct ServiceInfo {
     steps: Vec<(Stage, u32)>,
     /// The workflow's stages alone, as the state machine reads them.
     stages: Vec<Stage>,
+    /// The way on from each stage, unpaid and paid, asked of the state machine once per service
+    /// rather than once per simulated step.
+    forward: HashMap<(Stage, bool), Transition>,
 }
 
 impl ServiceInfo {
@@ -150,7 +153,7 @@ impl ServiceInfo {
 
     /// The way on from `stage`: the action the state machine allows that moves an active case
     /// to a later stage (payment, forwarding, approval, the tax branch, delivery).
-    fn way_forward(&self, stage: Stage, paid: bool) -> Option<Transition> {
+    fn find_way_forward(&self, stage: Stage, paid: bool) -> Option<Transition> {
         Action::ALL
             .into_iter()
             .filter_map(|a| self.decide(stage, CaseStatus::Active, paid, a))
@@ -381,7 +384,15 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
             time_standard: s.time_standard_days.max(0) as u32,
             stages: steps.iter().map(|s| s.0).collect(),
             steps,
+            forward: HashMap::new(),
         });
+        if let Some(info) = services.last_mut() {
+            info.forward = Stage::ALL
+                .into_iter()
+                .flat_map(|stage| [(stage, false), (stage, true)])
+                .filter_map(|key| Some((key, info.find_way_forward(key.0, key.1)?)))
+                .collect();
+        }
     }
     if offices.is_empty() || services.is_empty() {
         return Err(CliError::usage(
@@ -737,7 +748,7 @@ fn build_case(
                 stage_entered = next_at;
                 break;
             }
-            let Some(step) = service.way_forward(stage, paid) else {
+            let Some(step) = service.forward.get(&(stage, paid)).copied() else {
                 break;
             };
             let next = step.to_stage;

@@ -95,16 +95,9 @@ async fn administrators_manage_staff_within_their_scope(kind: Db) {
         !back.contains("Keo") && !back.contains("Password123"),
         "{back}"
     );
-    let refilled = app
-        .client
-        .get(app.url(&back))
-        .header("cookie", format!("{admin}; {}", cookies_set(&res)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, refilled) = app
+        .get_as(&back, &format!("{admin}; {}", cookies_set(&res)))
+        .await;
     assert!(
         refilled.contains("Keo Sophal") && !refilled.contains("Password123"),
         "the form comes back with the name typed, without the password"

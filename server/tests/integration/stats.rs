@@ -207,16 +207,12 @@ async fn rollups_follow_every_action_and_totals_agree_with_the_cases(kind: Db) {
     assert_eq!(csv_revenue, body["money"]["revenue"].as_i64().unwrap());
 
     // The per-sector chart comes from the service rollup; it must count what the cases say.
-    let csv = app
-        .client
-        .get(app.url(&format!("/stats/export/cases-by-sector.csv?year={year}")))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, csv) = app
+        .get_as(
+            &format!("/stats/export/cases-by-sector.csv?year={year}"),
+            &cookie,
+        )
+        .await;
     let mut charted: Vec<(i64, i64)> = csv
         .lines()
         .skip(1)
