@@ -70,16 +70,35 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// After a client-side navigation, moves the focus to the new page's heading, as a page load
 /// would, so a screen reader announces the new page. The page may still be fetching its chunk
 /// and data, so this waits for a heading that was not there before, up to three seconds.
+/// A user who has already put the focus somewhere else in the meantime (a quick officer typing
+/// into the inbox search) keeps it: the heading takes the focus only from the control that
+/// started the navigation, from one that has left the page, or from nothing.
 #[cfg(feature = "hydrate")]
 fn focus_heading_soon() {
     use wasm_bindgen::JsCast;
     let old = document().query_selector("main h1").ok().flatten();
+    let starter = document().active_element();
     let tries = std::rc::Rc::new(std::cell::Cell::new(0u32));
-    fn attempt(old: Option<web_sys::Element>, tries: std::rc::Rc<std::cell::Cell<u32>>) {
+    fn focus_is_unclaimed(starter: &Option<web_sys::Element>) -> bool {
+        match document().active_element() {
+            None => true,
+            Some(now) => {
+                now.tag_name().eq_ignore_ascii_case("body")
+                    || !now.is_connected()
+                    || starter.as_ref() == Some(&now)
+            }
+        }
+    }
+    fn attempt(
+        old: Option<web_sys::Element>,
+        starter: Option<web_sys::Element>,
+        tries: std::rc::Rc<std::cell::Cell<u32>>,
+    ) {
         set_timeout(
             move || {
                 let found = document().query_selector("main h1").ok().flatten();
                 match found {
+                    Some(_) if !focus_is_unclaimed(&starter) => {}
                     Some(h1) if old.as_ref() != Some(&h1) => {
                         if !h1.has_attribute("tabindex") {
                             let _ = h1.set_attribute("tabindex", "-1");
@@ -90,7 +109,7 @@ fn focus_heading_soon() {
                     }
                     _ if tries.get() < 30 => {
                         tries.set(tries.get() + 1);
-                        attempt(old, tries);
+                        attempt(old, starter, tries);
                     }
                     _ => {}
                 }
@@ -98,5 +117,5 @@ fn focus_heading_soon() {
             std::time::Duration::from_millis(100),
         );
     }
-    attempt(old, tries);
+    attempt(old, starter, tries);
 }
