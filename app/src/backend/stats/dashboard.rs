@@ -5,8 +5,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+mod backlog;
+mod cases_by_sector;
+mod monthly;
+mod on_time;
+mod processing_time;
+mod revenue_by_district;
+mod top_services;
+
+use monthly::Months;
+
 use super::{
-    charts::{horizontal_bars, monthly_lines, Bar},
+    charts::{horizontal_bars, Bar},
     figures::{self, OfficeFigures},
     rollup::TILE_COLUMNS,
     selection::{Filter, FIRST_YEAR},
@@ -21,30 +31,61 @@ use crate::{
     format::{format_number, format_riel},
     i18n::Locale,
     types::stats::{
-        ChartView, Dashboard, DistrictRevenue, FilterOptions, MoneyTotals, NamedCode, StageTile,
-        StatsQuery, StatsSummary,
+        ChartView, Dashboard, FilterOptions, MoneyTotals, NamedCode, StageTile, StatsQuery,
+        StatsSummary,
     },
 };
 
-/// Districts shown by name in the revenue chart; the rest are summed as "others".
-const TOP_DISTRICTS: usize = 20;
 const TOP_SERVICES: usize = 12;
-const WORST_OFFICES: usize = 20;
-const MIN_COMPLETED_FOR_RATE: i64 = 5;
 /// Rows of a chart's table on the page; the CSV has them all.
 const TABLE_ROWS_SHOWN: usize = 25;
 
-pub const CHART_IDS: [&str; 9] = [
-    "revenue-by-district",
-    "cases-by-sector",
-    "top-services",
-    "monthly-cases",
-    "monthly-revenue",
-    "processing-time",
-    "on-time",
-    "backlog-stage",
-    "backlog-age",
-];
+/// The dashboard's charts, in the order the page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    RevenueByDistrict,
+    CasesBySector,
+    TopServices,
+    MonthlyCases,
+    MonthlyRevenue,
+    ProcessingTime,
+    OnTime,
+    BacklogStage,
+    BacklogAge,
+}
+
+impl Chart {
+    pub const ALL: [Chart; 9] = [
+        Chart::RevenueByDistrict,
+        Chart::CasesBySector,
+        Chart::TopServices,
+        Chart::MonthlyCases,
+        Chart::MonthlyRevenue,
+        Chart::ProcessingTime,
+        Chart::OnTime,
+        Chart::BacklogStage,
+        Chart::BacklogAge,
+    ];
+
+    /// The id in export URLs and the page's test ids, so it must never change.
+    pub fn id(self) -> &'static str {
+        match self {
+            Chart::RevenueByDistrict => "revenue-by-district",
+            Chart::CasesBySector => "cases-by-sector",
+            Chart::TopServices => "top-services",
+            Chart::MonthlyCases => "monthly-cases",
+            Chart::MonthlyRevenue => "monthly-revenue",
+            Chart::ProcessingTime => "processing-time",
+            Chart::OnTime => "on-time",
+            Chart::BacklogStage => "backlog-stage",
+            Chart::BacklogAge => "backlog-age",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Chart> {
+        Chart::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
 
 /// A table cell: text, or a number kept as a number so the CSV stays machine-readable.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,8 +133,9 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
 }
 
-pub struct Chart {
-    pub id: &'static str,
+/// A chart's drawing and its whole table, before the page keeps only the first rows.
+pub struct ChartData {
+    pub id: Chart,
     pub title: String,
     pub note: Option<String>,
     pub svg: String,
@@ -101,10 +143,10 @@ pub struct Chart {
     pub rows: Vec<Vec<Cell>>,
 }
 
-impl Chart {
+impl ChartData {
     fn view(self, locale: Locale) -> ChartView {
         ChartView {
-            id: self.id.to_string(),
+            id: self.id.id().to_string(),
             title: self.title,
             note: self.note,
             svg: self.svg,
@@ -238,37 +280,31 @@ fn district_link(query: &StatsQuery, code: &str) -> String {
     format!("/stats?{}", q.query_string())
 }
 
-fn revenue_by_district(
-    per_office: &BTreeMap<String, OfficeFigures>,
-    names: &Names,
-) -> Vec<DistrictRevenue> {
-    let mut rows: Vec<DistrictRevenue> = per_office
-        .iter()
-        .map(|(code, f)| {
-            let (km, en) = names
-                .districts
-                .get(code)
-                .cloned()
-                .unwrap_or_else(|| (code.clone(), code.clone()));
-            DistrictRevenue {
-                code: code.clone(),
-                name_km: km,
-                name_en: en,
-                receipts: f.receipts,
-                revenue: f.revenue,
-            }
-        })
-        .filter(|r| r.revenue != 0 || r.receipts != 0)
-        .collect();
-    rows.sort_by(|a, b| b.revenue.cmp(&a.revenue).then(a.code.cmp(&b.code)));
-    rows
-}
-
 /// Which parts of the work to do: a CSV needs one chart's table and no drawing.
 #[derive(Debug, Clone, Copy)]
-pub struct Want<'a> {
-    pub chart: Option<&'a str>,
+pub struct Want {
+    pub chart: Option<Chart>,
     pub draw: bool,
+}
+
+/// What the charts read besides their own queries.
+struct Context<'a> {
+    f: &'a Filter,
+    query: &'a StatsQuery,
+    locale: Locale,
+    names: &'a Names,
+    per_office: &'a BTreeMap<String, OfficeFigures>,
+    draw: bool,
+}
+
+impl Context<'_> {
+    fn bars(&self, title: &str, bars: &[Bar], legend: Option<(&str, &str)>) -> String {
+        if self.draw {
+            horizontal_bars(title, bars, legend)
+        } else {
+            String::new()
+        }
+    }
 }
 
 async fn charts(
@@ -278,399 +314,53 @@ async fn charts(
     locale: Locale,
     names: &Names,
     per_office: &BTreeMap<String, OfficeFigures>,
-    want: Want<'_>,
-) -> Result<Vec<Chart>, AppError> {
-    let t = locale.texts();
-    let wanted = |id: &str| want.chart.is_none_or(|c| c == id);
-    let draw = |title: &str, bars: &[Bar], legend: Option<(&str, &str)>| {
-        if want.draw {
-            horizontal_bars(title, bars, legend)
-        } else {
-            String::new()
-        }
+    want: Want,
+) -> Result<Vec<ChartData>, AppError> {
+    let cx = Context {
+        f,
+        query,
+        locale,
+        names,
+        per_office,
+        draw: want.draw,
     };
+    // Each pair of charts shares one query; the first of the pair runs it for both.
+    let mut months = None;
+    let mut backlog = None;
     let mut out = Vec::new();
-
-    if wanted("revenue-by-district") {
-        let rows = revenue_by_district(per_office, names);
-        let mut bars: Vec<Bar> = rows
-            .iter()
-            .take(TOP_DISTRICTS)
-            .map(|r| Bar {
-                label: locale.pick(&r.name_km, &r.name_en).to_string(),
-                value: r.revenue as f64,
-                behind: None,
-                value_label: format_riel(r.revenue, locale),
-                link: Some(district_link(query, &r.code)),
-                muted: false,
-            })
-            .collect();
-        if rows.len() > TOP_DISTRICTS {
-            let others: i64 = rows[TOP_DISTRICTS..].iter().map(|r| r.revenue).sum();
-            bars.push(Bar {
-                label: format!(
-                    "{} ({})",
-                    t.stats_others,
-                    format_number((rows.len() - TOP_DISTRICTS) as i64, locale)
-                ),
-                value: others as f64,
-                behind: None,
-                value_label: format_riel(others, locale),
-                link: None,
-                muted: true,
-            });
-        }
-        out.push(Chart {
-            id: "revenue-by-district",
-            title: t.chart_revenue_by_district.into(),
-            note: Some(t.chart_revenue_by_district_note.into()),
-            svg: draw(t.chart_revenue_by_district, &bars, None),
-            columns: vec![
-                t.col_code.into(),
-                t.col_district.into(),
-                t.col_receipts.into(),
-                t.col_revenue.into(),
-            ],
-            rows: rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        Cell::Text(r.code.clone()),
-                        Cell::Text(locale.pick(&r.name_km, &r.name_en).into()),
-                        Cell::Int(r.receipts),
-                        Cell::Riel(r.revenue),
-                    ]
-                })
-                .collect(),
-        });
-    }
-
-    if wanted("cases-by-sector") {
-        let mut rows: Vec<(i32, i64, i64)> = figures::sector_figures(db, f)
-            .await?
-            .iter()
-            .map(|s| (s.sector_id, s.registered, s.revenue))
-            .filter(|(_, cases, revenue)| *cases > 0 || *revenue > 0)
-            .collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let bars: Vec<Bar> = rows
-            .iter()
-            .map(|(id, cases, _)| Bar {
-                label: names.sector(*id, locale),
-                value: *cases as f64,
-                behind: None,
-                value_label: format_number(*cases, locale),
-                link: None,
-                muted: false,
-            })
-            .collect();
-        out.push(Chart {
-            id: "cases-by-sector",
-            title: t.chart_cases_by_sector.into(),
-            note: None,
-            svg: draw(t.chart_cases_by_sector, &bars, None),
-            columns: vec![
-                t.col_sector.into(),
-                t.col_cases.into(),
-                t.col_revenue.into(),
-            ],
-            rows: rows
-                .iter()
-                .map(|(id, cases, revenue)| {
-                    vec![
-                        Cell::Text(names.sector(*id, locale)),
-                        Cell::Int(*cases),
-                        Cell::Riel(*revenue),
-                    ]
-                })
-                .collect(),
-        });
-    }
-
-    if wanted("top-services") {
-        let services = figures::service_figures(db, f).await?;
-        let services: Vec<_> = services.into_iter().filter(|s| s.registered > 0).collect();
-        let bars: Vec<Bar> = services
-            .iter()
-            .take(TOP_SERVICES)
-            .map(|s| Bar {
-                label: shorten(&names.service(s.service_id, locale), 34),
-                value: s.registered as f64,
-                behind: None,
-                value_label: format_number(s.registered, locale),
-                link: None,
-                muted: false,
-            })
-            .collect();
-        out.push(Chart {
-            id: "top-services",
-            title: t.chart_top_services.into(),
-            note: None,
-            svg: draw(t.chart_top_services, &bars, None),
-            columns: vec![
-                t.col_service.into(),
-                t.col_cases.into(),
-                t.col_revenue.into(),
-                t.col_completed.into(),
-                t.col_on_time_rate.into(),
-            ],
-            rows: services
-                .iter()
-                .map(|s| {
-                    vec![
-                        Cell::Text(names.service(s.service_id, locale)),
-                        Cell::Int(s.registered),
-                        Cell::Riel(s.revenue),
-                        Cell::Int(s.completed),
-                        Cell::Percent(rate(s.completed_on_time, s.completed)),
-                    ]
-                })
-                .collect(),
-        });
-    }
-
-    if wanted("monthly-cases") || wanted("monthly-revenue") {
-        let months = figures::monthly(db, f).await?;
-        let mut this = [None; 12];
-        let mut last = [None; 12];
-        let mut this_revenue = [None; 12];
-        let mut last_revenue = [None; 12];
-        for m in &months {
-            let i = (m.month.clamp(1, 12) - 1) as usize;
-            if m.year == f.year {
-                this[i] = Some(m.registered as f64);
-                this_revenue[i] = Some(m.revenue as f64);
-            } else {
-                last[i] = Some(m.registered as f64);
-                last_revenue[i] = Some(m.revenue as f64);
+    for chart in Chart::ALL
+        .into_iter()
+        .filter(|c| want.chart.is_none_or(|w| w == *c))
+    {
+        out.push(match chart {
+            Chart::RevenueByDistrict => revenue_by_district::chart(&cx),
+            Chart::CasesBySector => cases_by_sector::chart(db, &cx).await?,
+            Chart::TopServices => top_services::chart(db, &cx).await?,
+            Chart::MonthlyCases => loaded(&mut months, Months::load(db, f)).await?.cases(&cx),
+            Chart::MonthlyRevenue => loaded(&mut months, Months::load(db, f)).await?.revenue(&cx),
+            Chart::ProcessingTime => processing_time::chart(db, &cx).await?,
+            Chart::OnTime => on_time::chart(&cx),
+            Chart::BacklogStage => {
+                backlog::by_stage(&cx, loaded(&mut backlog, figures::backlog(db, f)).await?)
             }
-        }
-        let labels: [String; 12] = std::array::from_fn(|i| {
-            t.get(&format!("month_{}", i + 1))
-                .unwrap_or_default()
-                .to_string()
-        });
-        let (this_name, last_name) = (
-            format_number(f.year as i64, locale).replace(',', ""),
-            format_number(f.year as i64 - 1, locale).replace(',', ""),
-        );
-        for (id, title, a, b, riel) in [
-            ("monthly-cases", t.chart_monthly_cases, &this, &last, false),
-            (
-                "monthly-revenue",
-                t.chart_monthly_revenue,
-                &this_revenue,
-                &last_revenue,
-                true,
-            ),
-        ] {
-            if !wanted(id) {
-                continue;
+            Chart::BacklogAge => {
+                backlog::by_age(&cx, loaded(&mut backlog, figures::backlog(db, f)).await?)
             }
-            let axis = |v: f64| {
-                if riel {
-                    compact_riel(v, locale)
-                } else {
-                    format_number(v.round() as i64, locale)
-                }
-            };
-            let cell = |v: Option<f64>| {
-                let n = v.unwrap_or(0.0) as i64;
-                if riel {
-                    Cell::Riel(n)
-                } else {
-                    Cell::Int(n)
-                }
-            };
-            out.push(Chart {
-                id,
-                title: title.into(),
-                note: Some(t.chart_monthly_note.into()),
-                svg: if want.draw {
-                    monthly_lines(title, &labels, (&this_name, a), (&last_name, b), &axis)
-                } else {
-                    String::new()
-                },
-                columns: vec![t.col_month.into(), this_name.clone(), last_name.clone()],
-                rows: (0..12)
-                    .map(|i| vec![Cell::Text(labels[i].clone()), cell(a[i]), cell(b[i])])
-                    .collect(),
-            });
-        }
-    }
-
-    if wanted("processing-time") {
-        let all = figures::durations(db, f, None).await?;
-        let bars: Vec<Bar> = all
-            .iter()
-            .take(TOP_SERVICES)
-            .map(|d| Bar {
-                label: shorten(&names.service(d.service_id, locale), 34),
-                value: d.median as f64,
-                behind: Some(d.p90 as f64),
-                value_label: format!(
-                    "{} / {}{}",
-                    format_number(d.median as i64, locale),
-                    format_number(d.p90 as i64, locale),
-                    if d.p90_capped { "+" } else { "" }
-                ),
-                link: None,
-                muted: false,
-            })
-            .collect();
-        out.push(Chart {
-            id: "processing-time",
-            title: t.chart_processing_time.into(),
-            note: Some(t.chart_processing_time_note.into()),
-            svg: draw(
-                t.chart_processing_time,
-                &bars,
-                Some((t.chart_median, t.chart_p90)),
-            ),
-            columns: vec![
-                t.col_service.into(),
-                t.col_completed.into(),
-                t.col_median_days.into(),
-                t.col_p90_days.into(),
-            ],
-            rows: all
-                .iter()
-                .map(|d| {
-                    vec![
-                        Cell::Text(names.service(d.service_id, locale)),
-                        Cell::Int(d.cases),
-                        Cell::Int(d.median as i64),
-                        Cell::Int(d.p90 as i64),
-                    ]
-                })
-                .collect(),
         });
-    }
-
-    if wanted("on-time") {
-        let mut rows: Vec<(&String, &OfficeFigures, Option<f64>)> = per_office
-            .iter()
-            .filter(|(_, o)| o.completed > 0)
-            .map(|(code, o)| (code, o, rate(o.completed_on_time, o.completed)))
-            .collect();
-        rows.sort_by(|a, b| {
-            a.2.unwrap_or(0.0)
-                .total_cmp(&b.2.unwrap_or(0.0))
-                .then(a.0.cmp(b.0))
-        });
-        let bars: Vec<Bar> = rows
-            .iter()
-            .filter(|(_, o, _)| o.completed >= MIN_COMPLETED_FOR_RATE)
-            .take(WORST_OFFICES)
-            .map(|(code, _, r)| Bar {
-                label: names.district(code, locale),
-                value: r.unwrap_or(0.0),
-                behind: None,
-                value_label: percent(*r, locale),
-                link: None,
-                muted: false,
-            })
-            .collect();
-        out.push(Chart {
-            id: "on-time",
-            title: t.chart_on_time.into(),
-            note: Some(t.chart_on_time_note.into()),
-            svg: draw(t.chart_on_time, &bars, None),
-            columns: vec![
-                t.col_code.into(),
-                t.col_district.into(),
-                t.col_completed.into(),
-                t.col_on_time.into(),
-                t.col_on_time_rate.into(),
-            ],
-            rows: rows
-                .iter()
-                .map(|(code, o, r)| {
-                    vec![
-                        Cell::Text((*code).clone()),
-                        Cell::Text(names.district(code, locale)),
-                        Cell::Int(o.completed),
-                        Cell::Int(o.completed_on_time),
-                        Cell::Percent(*r),
-                    ]
-                })
-                .collect(),
-        });
-    }
-
-    if wanted("backlog-stage") || wanted("backlog-age") {
-        let backlog = figures::backlog(db, f).await?;
-        if wanted("backlog-stage") {
-            let rows: Vec<(Stage, i64)> = Stage::ALL
-                .iter()
-                .filter_map(|s| backlog.by_stage.get(s.id()).map(|n| (*s, *n)))
-                .filter(|(_, n)| *n > 0)
-                .collect();
-            let label = |s: Stage| t.get(&s.text_key()).unwrap_or(s.id()).to_string();
-            let bars: Vec<Bar> = rows
-                .iter()
-                .map(|(s, n)| Bar {
-                    label: label(*s),
-                    value: *n as f64,
-                    behind: None,
-                    value_label: format_number(*n, locale),
-                    link: None,
-                    muted: false,
-                })
-                .collect();
-            out.push(Chart {
-                id: "backlog-stage",
-                title: t.chart_backlog_stage.into(),
-                note: Some(t.chart_backlog_note.into()),
-                svg: draw(t.chart_backlog_stage, &bars, None),
-                columns: vec![t.col_stage.into(), t.col_cases.into()],
-                rows: rows
-                    .iter()
-                    .map(|(s, n)| vec![Cell::Text(label(*s)), Cell::Int(*n)])
-                    .collect(),
-            });
-        }
-        if wanted("backlog-age") {
-            let buckets = [
-                (7, t.age_0_7),
-                (14, t.age_8_14),
-                (30, t.age_15_30),
-                (60, t.age_31_60),
-                (i64::MAX, t.age_over_60),
-            ];
-            let mut counts = [0i64; 5];
-            for (day, n) in &backlog.by_day {
-                let age = (f.today - *day).num_days();
-                let i = buckets.iter().position(|(max, _)| age <= *max).unwrap_or(4);
-                counts[i] += n;
-            }
-            let bars: Vec<Bar> = buckets
-                .iter()
-                .zip(counts)
-                .map(|((_, label), n)| Bar {
-                    label: label.to_string(),
-                    value: n as f64,
-                    behind: None,
-                    value_label: format_number(n, locale),
-                    link: None,
-                    muted: false,
-                })
-                .collect();
-            out.push(Chart {
-                id: "backlog-age",
-                title: t.chart_backlog_age.into(),
-                note: Some(t.chart_backlog_note.into()),
-                svg: draw(t.chart_backlog_age, &bars, None),
-                columns: vec![t.col_age.into(), t.col_cases.into()],
-                rows: buckets
-                    .iter()
-                    .zip(counts)
-                    .map(|((_, label), n)| vec![Cell::Text(label.to_string()), Cell::Int(n)])
-                    .collect(),
-            });
-        }
     }
     Ok(out)
+}
+
+/// The slot's value, loaded into it first if it is empty. A future does nothing until awaited,
+/// so `load` queries the database only when the slot is empty.
+async fn loaded<T>(
+    slot: &mut Option<T>,
+    load: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<&T, AppError> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Ok(slot.insert(load.await?)),
+    }
 }
 
 fn shorten(text: &str, max_chars: usize) -> String {
@@ -680,21 +370,6 @@ fn shorten(text: &str, max_chars: usize) -> String {
     let mut s: String = text.chars().take(max_chars - 1).collect();
     s.push('…');
     s
-}
-
-/// Axis labels for riel: millions with one decimal, in the locale's digits.
-fn compact_riel(v: f64, locale: Locale) -> String {
-    let text = if v >= 1_000_000.0 {
-        format!("{:.1}M", v / 1_000_000.0)
-    } else if v >= 1_000.0 {
-        format!("{:.0}K", v / 1_000.0)
-    } else {
-        format!("{v:.0}")
-    };
-    match locale {
-        Locale::Km => crate::format::to_khmer_digits(&text),
-        Locale::En => text,
-    }
 }
 
 async fn options(
@@ -828,7 +503,7 @@ pub async fn summary(
             revenue: total.revenue,
         },
         total_cases: total.cases(),
-        revenue_by_district: revenue_by_district(&per_office, &names),
+        revenue_by_district: revenue_by_district::rows(&per_office, &names),
     })
 }
 
@@ -836,17 +511,17 @@ pub async fn summary(
 pub async fn export_csv(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
-    chart: &str,
+    id: &str,
     query: &StatsQuery,
     locale: Locale,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, AppError> {
-    if !CHART_IDS.contains(&chart) {
+    let Some(chart) = Chart::from_id(id) else {
         return Err(AppError::NotFound);
-    }
+    };
     let f = super::selection::parse(db, user, query, now).await?;
     let names = Names::load(db).await?;
-    let per_office = if matches!(chart, "revenue-by-district" | "on-time") {
+    let per_office = if matches!(chart, Chart::RevenueByDistrict | Chart::OnTime) {
         figures::office_figures(db, &f).await?
     } else {
         BTreeMap::new()
@@ -881,9 +556,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chart_ids_round_trip_and_unknown_ids_are_none() {
+        for chart in Chart::ALL {
+            assert_eq!(Chart::from_id(chart.id()), Some(chart));
+        }
+        assert_eq!(Chart::from_id("no-such-chart"), None);
+        assert_eq!(Chart::from_id(""), None);
+    }
+
+    #[test]
+    fn chart_ids_are_unique_and_stay_as_published() {
+        let ids = Chart::ALL.map(Chart::id);
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        // Export links and bookmarks carry these ids, and the page shows the charts in this order.
+        assert_eq!(
+            ids,
+            [
+                "revenue-by-district",
+                "cases-by-sector",
+                "top-services",
+                "monthly-cases",
+                "monthly-revenue",
+                "processing-time",
+                "on-time",
+                "backlog-stage",
+                "backlog-age",
+            ]
+        );
+    }
+
+    #[test]
     fn csv_has_a_bom_quotes_and_defuses_formulas() {
-        let chart = Chart {
-            id: "x",
+        let chart = ChartData {
+            id: Chart::OnTime,
             title: String::new(),
             note: None,
             svg: String::new(),
