@@ -13,4 +13,4 @@ pub use access::Area;
 pub use calendar::Holidays;
 pub use codes::{DistrictCode, ParseError, Phone, Pin, ProvinceCode, RegistrationCode, Riel};
 pub use role::{Jurisdiction, Role};
-pub use stage::{CaseStatus, Stage};
+pub use stage::{CaseStatus, Channel, Stage};

@@ -119,10 +119,10 @@ pub struct ActionRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseEventView {
     pub seq: i32,
-    pub action: String,
+    pub action: crate::domain::workflow::CaseEventKind,
     pub from_stage: Option<crate::domain::Stage>,
     pub to_stage: Option<crate::domain::Stage>,
-    pub status_after: String,
+    pub status_after: crate::domain::CaseStatus,
     pub actor_name: Option<String>,
     pub comment: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -142,7 +142,7 @@ pub struct CaseDetail {
     pub version: i32,
     pub stage: crate::domain::Stage,
     pub status: crate::domain::CaseStatus,
-    pub channel: String,
+    pub channel: crate::domain::Channel,
     pub service_code: String,
     pub service_name_km: String,
     pub service_name_en: String,

@@ -10,6 +10,7 @@ mod m20261122_000005_rate_hits;
 mod m20261123_000006_stats;
 mod m20261123_000007_quality_audits;
 mod m20261204_000008_flashes;
+pub mod m20261205_000009_constraints;
 mod reference;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_stats::Migration),
             Box::new(m20261123_000007_quality_audits::Migration),
             Box::new(m20261204_000008_flashes::Migration),
+            Box::new(m20261205_000009_constraints::Migration),
         ]
     }
 }

@@ -343,13 +343,11 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
 
     let mut steps_by_service: HashMap<i32, Vec<(i32, Stage, u32)>> = HashMap::new();
     for s in workflow_step::Entity::find().all(db).await? {
-        if let Some(stage) = Stage::from_id(&s.stage) {
-            steps_by_service.entry(s.service_id).or_default().push((
-                s.position,
-                stage,
-                s.working_days.max(0) as u32,
-            ));
-        }
+        steps_by_service.entry(s.service_id).or_default().push((
+            s.position,
+            s.stage,
+            s.working_days.max(0) as u32,
+        ));
     }
     let mut services = Vec::new();
     let mut service_weights = Vec::new();

@@ -86,7 +86,7 @@ pub async fn load_catalogue(db: &DatabaseConnection) -> Result<usize, CliError> 
             workflow_step::ActiveModel {
                 service_id: Set(created.id),
                 position: Set(position as i32 + 1),
-                stage: Set(stage.id().to_string()),
+                stage: Set(*stage),
                 working_days: Set(days as i32),
                 ..Default::default()
             }

@@ -42,3 +42,6 @@ mod assets;
 
 #[path = "integration/hardening.rs"]
 mod hardening;
+
+#[path = "integration/constraints.rs"]
+mod constraints;

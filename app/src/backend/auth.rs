@@ -79,7 +79,7 @@ pub async fn load_user(
     model: user::Model,
 ) -> Result<CurrentUser, AppError> {
     use crate::domain::{DistrictCode, ProvinceCode};
-    let role = Role::from_id(&model.role).ok_or(AppError::Internal)?;
+    let role = model.role;
     // A code that is present but does not parse is not "no code": it fails the role's check.
     let office = match model.office_code.as_deref() {
         Some(code) => Some(DistrictCode::parse(code).map_err(|_| refuse(&model.username))?),

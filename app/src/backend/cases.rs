@@ -7,28 +7,25 @@ use sea_orm::{
 };
 
 use super::{
-    audit::{self, AuditEvent},
     auth::CurrentUser,
     calendar::{self, local_date},
-    db::{begin_write, next_in_sequence, Sequence},
     entities::{
         applicant, case, case_event, commune, district, enterprise, office, payment, province,
         service, village, workflow_step,
     },
-    secrets,
-    stats::rollup::{record_case_change, CaseFigures},
 };
 use crate::{
     domain::{
-        workflow::{allowed_actions, ActorFacts, CaseFacts},
-        CaseStatus, Holidays, Phone, ProvinceCode, RegistrationCode, Stage,
+        workflow::{allowed_actions, ActorFacts, CaseEventKind, CaseFacts},
+        CaseStatus, Holidays, RegistrationCode, Stage,
     },
-    error::{AppError, FieldError},
-    types::{CaseDetail, CaseEventView, CaseStepView, NewCaseRequest, RegisteredCase},
+    error::AppError,
+    types::{CaseDetail, CaseEventView, CaseStepView},
 };
 
-pub const MAX_NAME_CHARS: usize = 200;
-pub const MAX_QUANTITY: i32 = 10_000;
+mod registration;
+
+pub use registration::{pre_register, register, Registrar};
 
 /// A workflow template as stored: stages in order with their allowances.
 pub async fn workflow_of(
@@ -41,358 +38,15 @@ pub async fn workflow_of(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|s| Stage::from_id(&s.stage).map(|st| (st, s.working_days)))
+        .map(|s| (s.stage, s.working_days))
         .collect())
 }
 
-fn text_field(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: Option<&str>,
-    required: bool,
-    max: usize,
-) -> Option<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty());
-    match v {
-        None if required => {
-            errors.push(FieldError::new(field, "err_required"));
-            None
-        }
-        Some(v) if v.chars().count() > max => {
-            errors.push(FieldError::new(field, "err_too_long"));
-            None
-        }
-        Some(v) if v.chars().any(|c| c.is_control()) => {
-            errors.push(FieldError::new(field, "err_bad_characters"));
-            None
-        }
-        other => other.map(str::to_string),
-    }
-}
-
-/// Who opens a case: the front desk at the counter, or a citizen online for an office. An online
-/// pre-registration waits at the registration stage, with no deadline running, until the front
-/// desk sees the documents and completes it; it stays the same case.
-pub enum Registrar<'a> {
-    FrontDesk(&'a CurrentUser),
-    Online { office_code: &'a str },
-}
-
-/// Registers a case at the caller's office: applicant, case, first event and audit entry in one
-/// transaction. The code comes from an atomic per-province, per-year counter, so concurrent
-/// registrations never share a code.
-pub async fn register(
-    db: &DatabaseConnection,
-    registrar: Registrar<'_>,
-    request: NewCaseRequest,
-    ip: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<RegisteredCase, AppError> {
-    let mut errors = Vec::new();
-    let (office_code, user) = match registrar {
-        Registrar::FrontDesk(user) => {
-            user.role.require(crate::domain::Area::Registration)?;
-            (
-                user.office_code.clone().ok_or(AppError::Forbidden)?,
-                Some(user),
-            )
-        }
-        Registrar::Online { office_code } => {
-            let known = office::Entity::find_by_id(office_code.trim())
-                .one(db)
-                .await?
-                .filter(|o| o.active);
-            if known.is_none() {
-                errors.push(FieldError::new("office_code", "err_no_such_office"));
-            }
-            (office_code.trim().to_string(), None)
-        }
-    };
-    let online = user.is_none();
-    let svc = service::Entity::find_by_id(request.service_id)
-        .one(db)
-        .await?
-        .filter(|s| s.active);
-    if svc.is_none() {
-        errors.push(FieldError::new("service_id", "err_required"));
-    }
-    if !(1..=MAX_QUANTITY).contains(&request.quantity) {
-        errors.push(FieldError::new("quantity", "err_out_of_range"));
-    }
-    let is_person = match request.applicant_kind.as_str() {
-        "person" => true,
-        "enterprise" => false,
-        _ => {
-            errors.push(FieldError::new("applicant_kind", "err_required"));
-            true
-        }
-    };
-    let name_km = text_field(
-        &mut errors,
-        "name_km",
-        Some(&request.name_km),
-        true,
-        MAX_NAME_CHARS,
-    );
-    let name_latin = text_field(
-        &mut errors,
-        "name_latin",
-        Some(&request.name_latin),
-        true,
-        MAX_NAME_CHARS,
-    );
-    let phone = match request
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        None => None,
-        Some(p) => match Phone::parse(p) {
-            Ok(p) => Some(p.as_str().to_string()),
-            Err(e) => {
-                errors.push(FieldError::parse("phone", e));
-                None
-            }
-        },
-    };
-    let sex = if is_person {
-        match request.sex.as_deref() {
-            Some("M") | Some("F") => request.sex.clone(),
-            _ => {
-                errors.push(FieldError::new("sex", "err_required"));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let date_of_birth = match request
-        .date_of_birth
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        None => None,
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) if d <= local_date(now) && d.format("%Y").to_string().as_str() >= "1900" => {
-                Some(d)
-            }
-            _ => {
-                errors.push(FieldError::new("date_of_birth", "err_bad_date"));
-                None
-            }
-        },
-    };
-    let id_card = text_field(
-        &mut errors,
-        "id_card_number",
-        request.id_card_number.as_deref(),
-        false,
-        20,
-    );
-    let registration_number = text_field(
-        &mut errors,
-        "registration_number",
-        request.registration_number.as_deref(),
-        false,
-        40,
-    );
-    let address_detail = text_field(
-        &mut errors,
-        "address_detail",
-        request.address_detail.as_deref(),
-        false,
-        300,
-    );
-    let village_code = match request
-        .village_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => None,
-        Some(v) => match village::Entity::find_by_id(v.to_string()).one(db).await? {
-            Some(v) => Some(v.code),
-            None => {
-                errors.push(FieldError::new("village_code", "err_not_found"));
-                None
-            }
-        },
-    };
-    if online && phone.is_none() && errors.iter().all(|e| e.field != "phone") {
-        // The office needs a way to reach a citizen it has never met.
-        errors.push(FieldError::new("phone", "err_required"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let (Some(svc), Some(name_km), Some(name_latin)) = (svc, name_km, name_latin) else {
-        return Err(AppError::Internal);
-    };
-    let steps = workflow_of(db, svc.id).await?;
-    if steps.len() < 2 {
-        return Err(AppError::IllegalTransition(
-            "service has no workflow".into(),
-        ));
-    }
-    let holidays = calendar::holidays(db).await?;
-    let province = ProvinceCode::parse(&office_code[..2]).map_err(|_| AppError::Internal)?;
-    let today = local_date(now);
-    let year = today
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2026);
-    let pin = secrets::new_pin()?;
-    let fee_total = svc
-        .fee_riel
-        .checked_mul(request.quantity as i64)
-        .ok_or(AppError::Internal)?;
-    let (first, first_allowance) = if online {
-        (steps[0].0, 0)
-    } else {
-        (steps[1].0, steps[1].1.max(0) as u32)
-    };
-
-    let txn = begin_write(db).await?;
-    let sequence = next_in_sequence(&txn, Sequence::Case, province.as_str(), year).await?;
-    let code = RegistrationCode::new(&province, year, sequence as u32).map_err(|_| {
-        AppError::IllegalTransition("the province's yearly sequence is exhausted".into())
-    })?;
-    let (applicant_id, enterprise_id) = if is_person {
-        let a = applicant::ActiveModel {
-            name_km: Set(name_km.clone()),
-            name_latin: Set(name_latin.clone()),
-            sex: Set(sex.unwrap_or_default()),
-            date_of_birth: Set(date_of_birth),
-            place_of_birth: Set(None),
-            phone: Set(phone.clone()),
-            id_card_number: Set(id_card),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        (Some(a.id), None)
-    } else {
-        let e = enterprise::ActiveModel {
-            name_km: Set(name_km.clone()),
-            name_latin: Set(name_latin.clone()),
-            registration_number: Set(registration_number),
-            phone: Set(phone.clone()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        (None, Some(e.id))
-    };
-    let created = case::ActiveModel {
-        code: Set(code.as_str().to_string()),
-        pin: Set(pin.clone()),
-        province_code: Set(province.as_str().to_string()),
-        registration_year: Set(year),
-        sequence: Set(sequence),
-        office_code: Set(office_code.clone()),
-        service_id: Set(svc.id),
-        sector_id: Set(svc.sector_id),
-        applicant_id: Set(applicant_id),
-        enterprise_id: Set(enterprise_id),
-        quantity: Set(request.quantity),
-        fee_per_unit: Set(svc.fee_riel),
-        fee_total: Set(fee_total),
-        village_code: Set(village_code),
-        address_detail: Set(address_detail),
-        stage: Set(first.id().to_string()),
-        status: Set(CaseStatus::Active.id().to_string()),
-        channel: Set(if online { "online" } else { "counter" }.into()),
-        version: Set(1),
-        registered_at: Set(now),
-        accepted_at: Set((!online).then_some(now)),
-        stage_entered_at: Set(now),
-        step_due_on: Set(if online {
-            None
-        } else {
-            step_due(&holidays, first, today, first_allowance)
-        }),
-        due_on: Set(holidays.add_working_days(today, svc.time_standard_days.max(0) as u32)),
-        paused_since: Set(None),
-        paused_working_days: Set(0),
-        delivered_at: Set(None),
-        receiver_name: Set(None),
-        processing_days: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    record_case_change(&txn, None, CaseFigures::of(&created, None).as_ref()).await?;
-    append_event(
-        &txn,
-        NewEvent {
-            case_id: created.id,
-            seq: 1,
-            action: if online { "pre_register" } else { "register" },
-            from: None,
-            to: first,
-            status: CaseStatus::Active,
-            comment: None,
-        },
-        user,
-        now,
-    )
-    .await?;
-    let actor = match user {
-        Some(user) => user.audit_actor(ip),
-        None => AuditEvent {
-            actor_name: Some("online".into()),
-            ip,
-            ..Default::default()
-        },
-    };
-    audit::record(
-        &txn,
-        AuditEvent {
-            action: if online { "case_pre_register" } else { "case_register" }.into(),
-            entity: "case".into(),
-            entity_id: Some(created.code.clone()),
-            after: Some(serde_json::json!({
-                "service": svc.code, "quantity": request.quantity, "fee_total": fee_total, "stage": first.id(),
-            })),
-            ..actor
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(RegisteredCase {
-        code: created.code,
-        pin,
-        version: 1,
-    })
-}
-
-/// A citizen's online pre-registration, within the public rate limit.
-pub async fn pre_register(
-    db: &DatabaseConnection,
-    limit: &super::rate_limit::RateLimiter,
-    office_code: &str,
-    request: NewCaseRequest,
-    ip: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<RegisteredCase, AppError> {
-    let client = ip.clone().unwrap_or_else(|| "unknown".into());
-    limit.hit(db, "apply", &client, now).await?;
-    register(db, Registrar::Online { office_code }, request, ip, now).await
-}
-
 /// One timeline entry about to be appended.
-pub struct NewEvent<'a> {
+pub struct NewEvent {
     pub case_id: i64,
     pub seq: i32,
-    pub action: &'a str,
+    pub action: CaseEventKind,
     pub from: Option<Stage>,
     pub to: Stage,
     pub status: CaseStatus,
@@ -403,17 +57,17 @@ pub struct NewEvent<'a> {
 /// a second writer at the same position fails instead of leaving a gap or a duplicate.
 pub async fn append_event(
     txn: &DatabaseTransaction,
-    event: NewEvent<'_>,
+    event: NewEvent,
     user: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     case_event::ActiveModel {
         case_id: Set(event.case_id),
         seq: Set(event.seq),
-        action: Set(event.action.to_string()),
-        from_stage: Set(event.from.map(|s| s.id().to_string())),
-        to_stage: Set(Some(event.to.id().to_string())),
-        status_after: Set(event.status.id().to_string()),
+        action: Set(event.action),
+        from_stage: Set(event.from),
+        to_stage: Set(Some(event.to)),
+        status_after: Set(event.status),
         actor_user_id: Set(user.map(|u| u.id)),
         actor_name: Set(user.map(|u| u.full_name.clone())),
         comment: Set(event.comment),
@@ -547,8 +201,8 @@ pub async fn detail(
         Some(v) => address_of(db, v).await?,
         None => (None, None),
     };
-    let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
-    let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
+    let stage = c.stage;
+    let status = c.status;
     let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
     let facts = CaseFacts {
         stage,
@@ -613,8 +267,8 @@ pub async fn detail(
             .map(|e| CaseEventView {
                 seq: e.seq,
                 action: e.action,
-                from_stage: e.from_stage.as_deref().and_then(Stage::from_id),
-                to_stage: e.to_stage.as_deref().and_then(Stage::from_id),
+                from_stage: e.from_stage,
+                to_stage: e.to_stage,
                 status_after: e.status_after,
                 actor_name: e.actor_name,
                 comment: e.comment,

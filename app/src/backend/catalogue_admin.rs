@@ -242,7 +242,7 @@ pub async fn update_service(
         workflow_step::ActiveModel {
             service_id: Set(service_id),
             position: Set(position as i32 + 1),
-            stage: Set(stage.id().to_string()),
+            stage: Set(*stage),
             working_days: Set(*days as i32),
             ..Default::default()
         }

@@ -112,7 +112,7 @@ pub async fn file(
         case_code: Set(case_code),
         body: Set(body),
         phone: Set(phone),
-        status: Set(ComplaintStatus::Open.id().to_string()),
+        status: Set(ComplaintStatus::Open),
         answer: Set(None),
         answered_by: Set(None),
         created_at: Set(now),
@@ -199,7 +199,7 @@ async fn view_of(
         .await?
         .ok_or(AppError::Internal)?;
     Ok(ComplaintView {
-        status: ComplaintStatus::from_id(&found.status).ok_or(AppError::Internal)?,
+        status: found.status,
         filed_on: local_date(found.created_at),
         answered_on: found.answered_at.map(local_date),
         number: found.number,
@@ -307,14 +307,14 @@ pub async fn for_office(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|c| {
-            let status = ComplaintStatus::from_id(&c.status)?;
+        .map(|c| {
+            let status = c.status;
             let days_late = if status == ComplaintStatus::Open {
                 calendar.working_days_between(c.due_on, today).max(0)
             } else {
                 0
             };
-            Some(StaffComplaint {
+            StaffComplaint {
                 id: c.id,
                 filed_on: local_date(c.created_at),
                 number: c.number,
@@ -326,7 +326,7 @@ pub async fn for_office(
                 due_on: c.due_on,
                 days_late,
                 answer: c.answer,
-            })
+            }
         })
         .collect();
     rows.sort_by_key(|c| c.status == ComplaintStatus::Closed);
@@ -358,7 +358,7 @@ pub async fn answer(
         .await?
         .filter(|c| c.office_code == office)
         .ok_or(AppError::NotFound)?;
-    if found.status == ComplaintStatus::Closed.id() {
+    if found.status == ComplaintStatus::Closed {
         return Err(AppError::field("answer", "err_complaint_closed"));
     }
     let before = serde_json::json!({ "status": found.status, "answer": found.answer });
@@ -371,7 +371,7 @@ pub async fn answer(
     m.answer = Set(Some(text.to_string()));
     m.answered_by = Set(Some(user.id));
     m.answered_at = Set(Some(now));
-    m.status = Set(status.id().to_string());
+    m.status = Set(status);
     if close {
         m.closed_at = Set(Some(now));
     }

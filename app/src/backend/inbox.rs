@@ -15,7 +15,7 @@ use super::{
     entities::{applicant, case, enterprise, service},
 };
 use crate::{
-    domain::{workflow::inbox_stages, CaseStatus, Phone, Role, Stage},
+    domain::{workflow::inbox_stages, CaseStatus, Phone, Role},
     error::AppError,
     format::from_khmer_digits,
     types::{InboxItem, InboxPage},
@@ -125,10 +125,10 @@ pub async fn inbox(
                 _ => (String::new(), String::new()),
             };
             let svc = services.get(&c.service_id);
-            let status = CaseStatus::from_id(&c.status).unwrap_or(CaseStatus::Active);
+            let status = c.status;
             InboxItem {
                 days_late: days_late(&holidays, c.step_due_on, status, now),
-                stage: Stage::from_id(&c.stage).unwrap_or(Stage::Registration),
+                stage: c.stage,
                 status,
                 service_name_km: svc.map(|s| s.name_km.clone()).unwrap_or_default(),
                 service_name_en: svc.map(|s| s.name_en.clone()).unwrap_or_default(),

@@ -19,7 +19,7 @@ use super::{
     stats::rollup::Deltas,
 };
 use crate::{
-    domain::{CaseStatus, Pin, RegistrationCode, Stage},
+    domain::{workflow::CaseEventKind, CaseStatus, Pin, RegistrationCode, Stage},
     error::{AppError, FieldError},
     types::{OfficeContact, TrackStep, TrackView},
 };
@@ -282,8 +282,8 @@ async fn view_of(
     let holidays = reference.holidays(db).await?;
     let events = super::cases::timeline_of(db, c.id).await?;
     let (svc, steps) = (&service.service, &service.steps);
-    let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
-    let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
+    let stage = c.stage;
+    let status = c.status;
     let today = local_date(now);
     let stage_since = local_date(c.stage_entered_at);
     let closed = matches!(status, CaseStatus::Delivered | CaseStatus::Rejected);
@@ -329,11 +329,11 @@ fn passed_steps(events: Vec<case_event::Model>) -> Vec<TrackStep> {
     let mut rows: Vec<TrackStep> = Vec::with_capacity(events.len() + 1);
     for e in events {
         let on = local_date(e.at);
-        let stage = e.to_stage.as_deref().and_then(Stage::from_id);
-        if e.action == "register" && stage != Some(Stage::Registration) {
+        let stage = e.to_stage;
+        if e.action == CaseEventKind::Register && stage != Some(Stage::Registration) {
             rows.push(TrackStep {
                 no: 0,
-                action: e.action.clone(),
+                action: e.action,
                 stage: Some(Stage::Registration),
                 on,
             });
@@ -400,7 +400,7 @@ pub async fn leave_feedback(
 ) -> Result<(), AppError> {
     let c = open_with(db, limit, code, proof, ip, now).await?.case;
     let (rating, comment) = parse_feedback(rating, comment)?;
-    if c.status != CaseStatus::Delivered.id() {
+    if c.status != CaseStatus::Delivered {
         return Err(AppError::IllegalTransition("feedback_not_delivered".into()));
     }
     let already = || AppError::IllegalTransition("feedback_already_given".into());

@@ -68,7 +68,7 @@ fn account_of(model: user::Model, sectors: Vec<i32>, now: DateTime<Utc>) -> Staf
         id: model.id,
         username: model.username,
         full_name: model.full_name,
-        role: Role::from_id(&model.role),
+        role: Some(model.role),
         office_code: model.office_code,
         province_code: model.province_code,
         sectors,
@@ -240,7 +240,7 @@ pub async fn create(
         username: Set(username),
         password_hash: Set(hash),
         full_name: Set(input.full_name.trim().to_string()),
-        role: Set(role.id().to_string()),
+        role: Set(role),
         office_code: Set(office_code),
         province_code: Set(province_code),
         active: Set(true),
@@ -300,7 +300,7 @@ async fn managed(
         }
     }
     .ok_or(AppError::NotFound)?;
-    let role = Role::from_id(&found.role).ok_or(AppError::Internal)?;
+    let role = found.role;
     if actor.may_manage(role, found.office_code.as_deref()) {
         Ok(found)
     } else {

@@ -96,8 +96,8 @@ pub async fn act(
     }
     let steps = workflow_of(db, c.service_id).await?;
     let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
-    let stage = Stage::from_id(&c.stage).ok_or(AppError::Internal)?;
-    let status = CaseStatus::from_id(&c.status).ok_or(AppError::Internal)?;
+    let stage = c.stage;
+    let status = c.status;
     let live_payment = super::cases::live_payment(db, c.id).await?;
     let facts = CaseFacts {
         stage,
@@ -120,8 +120,8 @@ pub async fn act(
     let holidays = calendar::holidays(db).await?;
     let today = local_date(now);
     let mut m: case::ActiveModel = c.clone().into();
-    m.stage = Set(t.to_stage.id().to_string());
-    m.status = Set(t.to_status.id().to_string());
+    m.stage = Set(t.to_stage);
+    m.status = Set(t.to_status);
     m.version = Set(c.version + 1);
     m.updated_at = Set(now);
     match t.clock {
@@ -253,7 +253,7 @@ pub async fn act(
         NewEvent {
             case_id: c.id,
             seq: last_seq + 1,
-            action: action.id(),
+            action: action.into(),
             from: Some(stage),
             to: t.to_stage,
             status: t.to_status,

@@ -69,6 +69,80 @@ impl Action {
     }
 }
 
+/// What one entry of a case's timeline records: the case coming in, at the counter or online,
+/// or one action of the state machine. Stored in `case_events.action`.
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseEventKind {
+    Register,
+    PreRegister,
+    CompleteRegistration,
+    Pay,
+    CancelPayment,
+    Forward,
+    Return,
+    Resubmit,
+    Reject,
+    Approve,
+    TaxConfirm,
+    Deliver,
+}
+
+impl CaseEventKind {
+    /// How the case came in.
+    pub fn arrival(online: bool) -> CaseEventKind {
+        if online {
+            CaseEventKind::PreRegister
+        } else {
+            CaseEventKind::Register
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CaseEventKind::Register => "register",
+            CaseEventKind::PreRegister => "pre_register",
+            CaseEventKind::CompleteRegistration => Action::CompleteRegistration.id(),
+            CaseEventKind::Pay => Action::Pay.id(),
+            CaseEventKind::CancelPayment => Action::CancelPayment.id(),
+            CaseEventKind::Forward => Action::Forward.id(),
+            CaseEventKind::Return => Action::Return.id(),
+            CaseEventKind::Resubmit => Action::Resubmit.id(),
+            CaseEventKind::Reject => Action::Reject.id(),
+            CaseEventKind::Approve => Action::Approve.id(),
+            CaseEventKind::TaxConfirm => Action::TaxConfirm.id(),
+            CaseEventKind::Deliver => Action::Deliver.id(),
+        }
+    }
+
+    /// The locale key of the entry's name, e.g. `action_forward`.
+    pub fn text_key(self) -> String {
+        format!("action_{}", self.id())
+    }
+}
+
+impl From<Action> for CaseEventKind {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::CompleteRegistration => CaseEventKind::CompleteRegistration,
+            Action::Pay => CaseEventKind::Pay,
+            Action::CancelPayment => CaseEventKind::CancelPayment,
+            Action::Forward => CaseEventKind::Forward,
+            Action::Return => CaseEventKind::Return,
+            Action::Resubmit => CaseEventKind::Resubmit,
+            Action::Reject => CaseEventKind::Reject,
+            Action::Approve => CaseEventKind::Approve,
+            Action::TaxConfirm => CaseEventKind::TaxConfirm,
+            Action::Deliver => CaseEventKind::Deliver,
+        }
+    }
+}
+
 /// Whether the deadline clock runs, stops (case back with the citizen) or starts again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
@@ -328,6 +402,16 @@ mod tests {
         Delivered,
     ];
     const SHORT: [Stage; 5] = [Registration, ChiefCheck, Decision, Returned, Delivered];
+
+    #[test]
+    fn each_action_is_recorded_under_its_own_name() {
+        for action in Action::ALL {
+            assert_eq!(CaseEventKind::from(action).id(), action.id());
+            assert_eq!(CaseEventKind::from(action).text_key(), action.text_key());
+        }
+        assert_eq!(CaseEventKind::arrival(true).id(), "pre_register");
+        assert_eq!(CaseEventKind::arrival(false).id(), "register");
+    }
 
     fn case(stage: Stage, status: CaseStatus, steps: &[Stage]) -> CaseFacts<'_> {
         CaseFacts {

@@ -23,8 +23,8 @@ pub struct OfficeContact {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackStep {
     pub no: u32,
-    /// The timeline action (`register`, `forward`, `return`…), for the row's wording.
-    pub action: String,
+    /// What happened (`register`, `forward`, `return`…), for the row's wording.
+    pub action: crate::domain::workflow::CaseEventKind,
     pub stage: Option<Stage>,
     pub on: NaiveDate,
 }

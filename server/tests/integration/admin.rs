@@ -275,7 +275,7 @@ async fn system_admin_edits_a_service_without_touching_existing_cases(kind: Db) 
         .unwrap()
         .into_iter()
         .map(|s| {
-            let stage = app::domain::Stage::from_id(&s.stage).unwrap().id();
+            let stage = s.stage.id();
             (stage, s.working_days.to_string())
         })
         .collect();
@@ -378,7 +378,10 @@ async fn system_admin_edits_a_service_without_touching_existing_cases(kind: Db) 
         .all(&app.db)
         .await
         .unwrap();
-    assert!(open.iter().all(|c| c.stage == "cashier"), "nothing moved");
+    assert!(
+        open.iter().all(|c| c.stage == app::domain::Stage::Cashier),
+        "nothing moved"
+    );
 
     // The audit entry holds the fee before and after.
     let trail = audit_actions(&app, &svc.code).await;

@@ -93,7 +93,7 @@ async fn an_online_application_becomes_one_case_at_the_front_desk(kind: Db) {
     );
     let stored = case::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(
-        (stored.stage.as_str(), stored.channel.as_str()),
+        (stored.stage.id(), stored.channel.id()),
         ("registration", "online")
     );
     assert!(stored.accepted_at.is_none() && stored.step_due_on.is_none());
@@ -141,14 +141,14 @@ async fn an_online_application_becomes_one_case_at_the_front_desk(kind: Db) {
     assert_eq!(done.code, code, "the same case, not a second one");
     assert!(done.accepted_at.is_some() && done.step_due_on.is_some());
     assert_eq!(case::Entity::find().all(&app.db).await.unwrap().len(), 1);
-    let events: Vec<String> = case_event::Entity::find()
+    let events: Vec<&str> = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(done.id))
         .order_by_asc(case_event::Column::Seq)
         .all(&app.db)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.id())
         .collect();
     assert_eq!(events, ["pre_register", "complete_registration"]);
     app.finish().await;

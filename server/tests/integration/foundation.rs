@@ -3,6 +3,7 @@
 use std::{collections::HashSet, io::Write, process::Command};
 
 use app::backend::entities::*;
+use app::domain::{CaseStatus, Stage};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 
@@ -68,7 +69,7 @@ async fn reference_data_is_complete(kind: Db) {
             s.code
         );
         assert_eq!(
-            mine.iter().any(|w| w.stage == "tax_branch"),
+            mine.iter().any(|w| w.stage == Stage::TaxBranch),
             s.tax_branch,
             "{}",
             s.code
@@ -227,9 +228,12 @@ async fn generator_is_deterministic_and_codes_unique(kind: Db) {
         assert!(c.applicant_id.is_some() != c.enterprise_id.is_some());
     }
     // Every stage and status appears; most old cases are delivered.
-    let stages: HashSet<&str> = cases.iter().map(|c| c.stage.as_str()).collect();
+    let stages: HashSet<Stage> = cases.iter().map(|c| c.stage).collect();
     assert!(stages.len() >= 8, "{stages:?}");
-    let delivered = cases.iter().filter(|c| c.status == "delivered").count();
+    let delivered = cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Delivered)
+        .count();
     assert!(delivered > cases.len() / 2);
     // Sequences continue where the first run stopped: no gaps, no duplicates per province-year.
     let rows = app
@@ -451,7 +455,7 @@ fn replay_through_the_state_machine(
     use std::collections::HashMap;
 
     use app::domain::{
-        workflow::{decide, Action, ActorFacts, CaseFacts},
+        workflow::{decide, Action, ActorFacts, CaseEventKind, CaseFacts},
         CaseStatus, Role, Stage,
     };
 
@@ -460,7 +464,7 @@ fn replay_through_the_state_machine(
         workflows
             .entry(s.service_id)
             .or_default()
-            .push((s.position, Stage::from_id(&s.stage).unwrap()));
+            .push((s.position, s.stage));
     }
     let workflows: HashMap<i32, Vec<Stage>> = workflows
         .into_iter()
@@ -479,12 +483,12 @@ fn replay_through_the_state_machine(
         let mut timeline = timelines.remove(&c.id).unwrap_or_default();
         timeline.sort_by_key(|e| e.seq);
         let (first, rest) = timeline.split_first().expect("a case has events");
-        assert!(["register", "pre_register"].contains(&first.action.as_str()));
-        let mut stage = Stage::from_id(first.to_stage.as_deref().unwrap()).unwrap();
+        assert!([CaseEventKind::Register, CaseEventKind::PreRegister].contains(&first.action));
+        let mut stage = first.to_stage.unwrap();
         let mut status = CaseStatus::Active;
         let mut paid = false;
         for e in rest {
-            let action = Action::from_id(&e.action).unwrap();
+            let action = Action::from_id(e.action.id()).unwrap();
             let facts = CaseFacts {
                 stage,
                 status,
@@ -507,15 +511,15 @@ fn replay_through_the_state_machine(
             let t = granted.unwrap_or_else(|| {
                 panic!("{}: {action:?} at {stage:?}/{status:?} is refused", c.code)
             });
-            assert_eq!(Some(t.to_stage.id()), e.to_stage.as_deref(), "{}", c.code);
-            assert_eq!(t.to_status.id(), e.status_after, "{}", c.code);
+            assert_eq!(Some(t.to_stage), e.to_stage, "{}", c.code);
+            assert_eq!(t.to_status, e.status_after, "{}", c.code);
             stage = t.to_stage;
             status = t.to_status;
             paid |= action == Action::Pay;
             replayed += 1;
         }
-        assert_eq!(stage.id(), c.stage, "{}", c.code);
-        assert_eq!(status.id(), c.status, "{}", c.code);
+        assert_eq!(stage, c.stage, "{}", c.code);
+        assert_eq!(status, c.status, "{}", c.code);
     }
     assert!(
         replayed > cases.len() * 2,

@@ -84,7 +84,7 @@ async fn delivered_in_quarter(
         let local = (at + Duration::hours(7)).date_naive();
         let in_quarter = local.year() == YEAR && (local.month() - 1) / 3 + 1 == QUARTER;
         let in_scope = province.is_none_or(|p| c.office_code.starts_with(p));
-        if c.status == "delivered" && in_quarter && in_scope {
+        if c.status == app::domain::CaseStatus::Delivered && in_quarter && in_scope {
             by_office.entry(c.office_code.clone()).or_default().push(c);
         }
     }

@@ -12,7 +12,7 @@ use app::{
         reports::{months_back, report},
         stats::rollup::stage_column,
     },
-    domain::{CaseStatus, Stage},
+    domain::CaseStatus,
     types::reports::{Period, PeriodPart, STAGE_COLUMNS},
 };
 use chrono::{Datelike, NaiveDate, Utc};
@@ -75,10 +75,10 @@ async fn direct_counts(app: &TestApp, from: NaiveDate, to: NaiveDate) -> BTreeMa
     let mut out: BTreeMap<String, Direct> = BTreeMap::new();
     for c in case::Entity::find().all(&app.db).await.unwrap() {
         if within(local_date(c.registered_at)) {
-            let column = if c.status == CaseStatus::Rejected.id() {
+            let column = if c.status == CaseStatus::Rejected {
                 "rejected"
             } else {
-                stage_column(Stage::from_id(&c.stage).unwrap())
+                stage_column(c.stage)
             };
             *out.entry(c.office_code.clone())
                 .or_default()

@@ -8,6 +8,7 @@ use app::backend::{
     entities::{case, payment},
     stats::rollup,
 };
+use app::domain::CaseStatus;
 use chrono::Datelike;
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -153,9 +154,9 @@ async fn rollups_follow_every_action_and_totals_agree_with_the_cases(kind: Db) {
                 .iter()
                 .filter(|c| {
                     if key == "rejected" {
-                        c.status == "rejected"
+                        c.status == CaseStatus::Rejected
                     } else {
-                        c.stage == key && c.status != "rejected"
+                        c.stage.id() == key && c.status != CaseStatus::Rejected
                     }
                 })
                 .count() as i64;

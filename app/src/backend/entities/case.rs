@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{CaseStatus, Channel, Stage};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "cases")]
 pub struct Model {
@@ -20,9 +22,9 @@ pub struct Model {
     pub fee_total: i64,
     pub village_code: Option<String>,
     pub address_detail: Option<String>,
-    pub stage: String,
-    pub status: String,
-    pub channel: String,
+    pub stage: Stage,
+    pub status: CaseStatus,
+    pub channel: Channel,
     pub version: i32,
     pub registered_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::{workflow::CaseEventKind, CaseStatus, Stage};
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_events")]
 pub struct Model {
@@ -7,10 +9,10 @@ pub struct Model {
     pub id: i64,
     pub case_id: i64,
     pub seq: i32,
-    pub action: String,
-    pub from_stage: Option<String>,
-    pub to_stage: Option<String>,
-    pub status_after: String,
+    pub action: CaseEventKind,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Option<Stage>,
+    pub status_after: CaseStatus,
     pub actor_user_id: Option<i32>,
     pub actor_name: Option<String>,
     pub comment: Option<String>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::types::complaints::ComplaintStatus;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "complaints")]
 pub struct Model {
@@ -12,7 +14,7 @@ pub struct Model {
     pub case_code: Option<String>,
     pub body: String,
     pub phone: Option<String>,
-    pub status: String,
+    pub status: ComplaintStatus,
     pub answer: Option<String>,
     pub answered_by: Option<i32>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::Role;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub username: String,
     pub password_hash: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub office_code: Option<String>,
     pub province_code: Option<String>,
     pub active: bool,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::Stage;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "workflow_steps")]
 pub struct Model {
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub service_id: i32,
     pub position: i32,
-    pub stage: String,
+    pub stage: Stage,
     pub working_days: i32,
 }
 

@@ -51,8 +51,8 @@ impl CaseFigures {
             sector_id: c.sector_id,
             service_id: c.service_id,
             registered_on: local_date(c.registered_at),
-            stage: Stage::from_id(&c.stage)?,
-            status: CaseStatus::from_id(&c.status)?,
+            stage: c.stage,
+            status: c.status,
             payment: live_payment
                 .filter(|p| p.cancelled_at.is_none())
                 .map(|p| (local_date(p.paid_at), p.amount)),

@@ -95,7 +95,7 @@ fn Outcome(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> im
         Some(Ok(_)) => {
             let action = last
                 .as_ref()
-                .map(|e| format!("action_{}", e.action))
+                .map(|e| e.action.text_key())
                 .unwrap_or_default();
             let stage_key = stage_key.clone();
             Some(
@@ -117,7 +117,7 @@ fn Outcome(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> im
                     {move || match &last {
                         Some(e) => fill(t().case_conflict, &[
                             ("who", e.actor_name.as_deref().unwrap_or("—")),
-                            ("action", t().get(&format!("action_{}", e.action)).unwrap_or(&e.action)),
+                            ("action", t().get(&e.action.text_key()).unwrap_or(e.action.id())),
                             ("when", &format_date_time(e.at, locale.get())),
                         ]),
                         None => t().case_conflict_unknown.to_string(),
@@ -182,14 +182,14 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 <thead><tr><th>"#"</th><th>{move || t().case_action}</th><th>{move || t().case_stage}</th><th>{move || t().case_actor}</th><th>{move || t().case_when}</th></tr></thead>
                 <tbody>
                     {detail.events.into_iter().map(|e| {
-                        let action_key = format!("action_{}", e.action);
-                        let action_id = e.action.clone();
+                        let action_key = e.action.text_key();
+                        let action_id = e.action.id();
                         let to_key = e.to_stage.map(|s| s.text_key()).unwrap_or_default();
                         let at = e.at;
                         view! {
                             <tr>
                                 <td>{e.seq}</td>
-                                <td>{move || t().get(&action_key).unwrap_or(&action_id).to_string()}{e.comment.clone().map(|c| view! { <br /><small>{c}</small> })}</td>
+                                <td>{move || t().get(&action_key).unwrap_or(action_id).to_string()}{e.comment.clone().map(|c| view! { <br /><small>{c}</small> })}</td>
                                 <td>{move || t().get(&to_key).unwrap_or_default()}</td>
                                 <td>{e.actor_name.clone().unwrap_or_default()}</td>
                                 <td>{move || format_date_time(at, locale.get())}</td>

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use super::{feedback::FeedbackForm, recent};
 use crate::{
-    domain::CaseStatus,
+    domain::{workflow::CaseEventKind, CaseStatus},
     format::{format_date, format_number, format_riel},
     i18n::{fill, use_locale, use_texts},
     types::{OfficeContact, TrackStep, TrackView},
@@ -122,8 +122,8 @@ fn Timeline(passed: Vec<TrackStep>) -> impl IntoView {
                     {passed.into_iter().map(|step| {
                         // Returns, refusals and cancellations say what happened; other rows name
                         // the stage the case reached.
-                        let key = match step.action.as_str() {
-                            "return" | "resubmit" | "reject" | "cancel_payment" => format!("track_act_{}", step.action),
+                        let key = match step.action {
+                            CaseEventKind::Return | CaseEventKind::Resubmit | CaseEventKind::Reject | CaseEventKind::CancelPayment => format!("track_act_{}", step.action.id()),
                             _ => step.stage.map(|s| s.text_key()).unwrap_or_default(),
                         };
                         let (no, on) = (step.no as i64, step.on);
