@@ -2,10 +2,10 @@
 //! checks jurisdiction and version, then writes the case, its event, any payment and the audit
 //! entry in one transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 
 use super::{
@@ -19,14 +19,15 @@ use super::{
 };
 use crate::{
     domain::{
-        workflow::{decide, Action, ActorFacts, CaseFacts, Clock},
-        CaseStatus, Stage,
+        workflow::{decide, Action, ActorFacts, CaseFacts, Clock, Transition},
+        CaseStatus, Holidays, Stage,
     },
     error::{AppError, FieldError},
     types::ActionRequest,
 };
 
 pub const MAX_COMMENT_CHARS: usize = 2_000;
+const MAX_RECEIVER_CHARS: usize = 200;
 
 /// The case's state after an action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,70 +39,99 @@ pub struct ActionOutcome {
     pub receipt_number: Option<String>,
 }
 
-pub async fn act(
+/// What the user asked for, checked before anything is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ValidAction {
+    action: Action,
+    version: i32,
+    amount: Option<i64>,
+    comment: Option<String>,
+    receiver: Option<String>,
+}
+
+impl ValidAction {
+    fn parse(request: ActionRequest) -> Result<Self, AppError> {
+        let action = Action::from_id(&request.action)
+            .ok_or_else(|| AppError::field("action", "err_out_of_range"))?;
+        let comment = non_blank(request.comment.as_deref());
+        let receiver = non_blank(request.receiver.as_deref());
+        let mut errors = Vec::new();
+        if action.needs_reason() && comment.is_none() {
+            errors.push(FieldError::new("comment", "err_reason_required"));
+        }
+        if comment
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
+        {
+            errors.push(FieldError::new("comment", "err_too_long"));
+        }
+        if action == Action::Deliver {
+            match &receiver {
+                None => errors.push(FieldError::new("receiver", "err_required")),
+                Some(r) if r.chars().count() > MAX_RECEIVER_CHARS => {
+                    errors.push(FieldError::new("receiver", "err_too_long"))
+                }
+                _ => {}
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(Self {
+            action,
+            version: request.version,
+            amount: request.amount,
+            comment,
+            receiver,
+        })
+    }
+
+    /// The line the timeline shows beside the action.
+    fn event_comment(&self, receipt_number: Option<&String>) -> Option<String> {
+        match self.action {
+            Action::Deliver => self.receiver.clone(),
+            Action::Pay => receipt_number.cloned(),
+            _ => self.comment.clone(),
+        }
+    }
+}
+
+fn non_blank(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// Everything the write needs, read before the write lock is taken so writers hold it only for
+/// their writes. The versioned UPDATE proves nothing changed since: every change to a case, its
+/// payment or its events raises the case's version.
+struct Granted {
+    case: case::Model,
+    steps: Vec<(Stage, i32)>,
+    live_payment: Option<payment::Model>,
+    transition: Transition,
+}
+
+async fn grant(
     db: &DatabaseConnection,
     user: &CurrentUser,
     code: &str,
-    request: ActionRequest,
-    ip: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<ActionOutcome, AppError> {
-    let action = Action::from_id(&request.action)
-        .ok_or_else(|| AppError::field("action", "err_out_of_range"))?;
-    let comment = request
-        .comment
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string);
-    let mut errors = Vec::new();
-    if action.needs_reason() && comment.is_none() {
-        errors.push(FieldError::new("comment", "err_reason_required"));
-    }
-    if comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
-    {
-        errors.push(FieldError::new("comment", "err_too_long"));
-    }
-    let receiver = request
-        .receiver
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
-    if action == Action::Deliver {
-        match &receiver {
-            None => errors.push(FieldError::new("receiver", "err_required")),
-            Some(r) if r.chars().count() > 200 => {
-                errors.push(FieldError::new("receiver", "err_too_long"))
-            }
-            _ => {}
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-
-    // Everything is read before the write lock is taken, so writers hold it only for their
-    // writes. The versioned UPDATE below proves nothing changed since: every change to a case,
-    // its payment or its events raises the case's version.
+    asked: &ValidAction,
+) -> Result<Granted, AppError> {
     let c = find_in_scope(db, user, code).await?;
     // Only staff of the case's own office act on it; viewers see it, nothing more.
     if !user.jurisdiction.acts_in_office(&c.office_code) {
         return Err(AppError::IllegalTransition("wf_wrong_role".into()));
     }
-    if c.version != request.version {
+    if c.version != asked.version {
         return Err(AppError::Conflict);
     }
     let steps = workflow_of(db, c.service_id).await?;
     let stage_list: Vec<Stage> = steps.iter().map(|s| s.0).collect();
-    let stage = c.stage;
-    let status = c.status;
     let live_payment = super::cases::live_payment(db, c.id).await?;
     let facts = CaseFacts {
-        stage,
-        status,
+        stage: c.stage,
+        status: c.status,
         steps: &stage_list,
         sector_id: c.sector_id,
         paid: live_payment.is_some(),
@@ -110,14 +140,33 @@ pub async fn act(
         role: user.role,
         sectors: &user.sectors,
     };
-    let t = decide(&facts, &actor, action)
+    let transition = decide(&facts, &actor, asked.action)
         .map_err(|e| AppError::IllegalTransition(e.text_key().into()))?;
-
-    if action == Action::Pay && request.amount != Some(c.fee_total) {
+    if asked.action == Action::Pay && asked.amount != Some(c.fee_total) {
         return Err(AppError::field("amount", "err_amount_must_equal_fee"));
     }
+    Ok(Granted {
+        case: c,
+        steps,
+        live_payment,
+        transition,
+    })
+}
 
-    let holidays = calendar::holidays(db).await?;
+/// The case row after the transition: stage, status, version and the clocks (the whole-case
+/// deadline, the step's deadline and the paused days) moved on in working days.
+fn advanced(
+    granted: &Granted,
+    asked: &ValidAction,
+    holidays: &Holidays,
+    now: DateTime<Utc>,
+) -> case::ActiveModel {
+    let Granted {
+        case: c,
+        steps,
+        transition: t,
+        ..
+    } = granted;
     let today = local_date(now);
     let mut m: case::ActiveModel = c.clone().into();
     m.stage = Set(t.to_stage);
@@ -139,7 +188,7 @@ pub async fn act(
                 .map(|d| holidays.add_working_days(d, paused as u32)));
         }
         Clock::Run => {
-            if t.to_stage != stage {
+            if t.to_stage != c.stage {
                 let allowance = steps
                     .iter()
                     .find(|s| s.0 == t.to_stage)
@@ -147,7 +196,7 @@ pub async fn act(
                     .unwrap_or(0);
                 m.stage_entered_at = Set(now);
                 m.step_due_on = Set(if t.to_status == CaseStatus::Active {
-                    step_due(&holidays, t.to_stage, today, allowance)
+                    step_due(holidays, t.to_stage, today, allowance)
                 } else {
                     None
                 });
@@ -156,7 +205,7 @@ pub async fn act(
             }
         }
     }
-    if action == Action::CompleteRegistration {
+    if asked.action == Action::CompleteRegistration {
         // An online pre-registration's clock starts when the front desk accepts the documents.
         let time_standard: i32 = steps.iter().map(|s| s.1.max(0)).sum();
         m.accepted_at = Set(Some(now));
@@ -167,18 +216,74 @@ pub async fn act(
         let taken =
             holidays.working_days_between(accepted, today) - i64::from(c.paused_working_days);
         m.delivered_at = Set(Some(now));
-        m.receiver_name = Set(receiver.clone());
+        m.receiver_name = Set(asked.receiver.clone());
         m.processing_days = Set(Some(taken.clamp(0, i64::from(i32::MAX)) as i32));
     }
-    let last_seq = case_event::Entity::find()
-        .filter(case_event::Column::CaseId.eq(c.id))
-        .order_by_desc(case_event::Column::Seq)
-        .limit(1)
-        .one(db)
-        .await?
-        .map(|e| e.seq)
-        .unwrap_or(0);
+    m
+}
+
+/// Takes or cancels the fee when the action is about money, inside the action's transaction.
+/// Answers the payment in force afterwards.
+async fn settle_payment(
+    txn: &DatabaseTransaction,
+    granted: &Granted,
+    asked: &ValidAction,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Option<payment::Model>, AppError> {
+    let c = &granted.case;
+    match asked.action {
+        Action::Pay => {
+            let year = local_date(now).year();
+            let seq = next_in_sequence(txn, Sequence::Receipt, &c.office_code, year).await?;
+            let paid = payment::ActiveModel {
+                case_id: Set(c.id),
+                office_code: Set(c.office_code.clone()),
+                year: Set(year),
+                receipt_seq: Set(seq),
+                receipt_number: Set(format!("{}-{:02}-{:06}", c.office_code, year % 100, seq)),
+                amount: Set(c.fee_total),
+                cashier_user_id: Set(Some(user.id)),
+                paid_at: Set(now),
+                cancelled_at: Set(None),
+                cancelled_by: Set(None),
+                cancel_reason: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            Ok(Some(paid))
+        }
+        Action::CancelPayment => {
+            if let Some(p) = granted.live_payment.clone() {
+                let mut pm: payment::ActiveModel = p.into();
+                pm.cancelled_at = Set(Some(now));
+                pm.cancelled_by = Set(Some(user.id));
+                pm.cancel_reason = Set(asked.comment.clone());
+                pm.update(txn).await?;
+            }
+            Ok(None)
+        }
+        _ => Ok(granted.live_payment.clone()),
+    }
+}
+
+pub async fn act(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    code: &str,
+    request: ActionRequest,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ActionOutcome, AppError> {
+    let asked = ValidAction::parse(request)?;
+    let granted = grant(db, user, code, &asked).await?;
+    let holidays = calendar::holidays(db).await?;
+    let m = advanced(&granted, &asked, &holidays, now);
+    let last_seq = last_event_seq(db, granted.case.id).await?;
     let after = m.clone().try_into_model()?;
+    let (c, t) = (&granted.case, &granted.transition);
+
     let txn = begin_write(db).await?;
     // The version in the WHERE clause makes a concurrent writer's update miss, on any engine.
     let updated = case::Entity::update_many()
@@ -190,74 +295,24 @@ pub async fn act(
     if updated.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-
-    let before_figures = CaseFigures::of(&c, live_payment.as_ref());
-    let mut after_payment = live_payment.clone();
-    let mut receipt_number = live_payment.as_ref().map(|p| p.receipt_number.clone());
-    match action {
-        Action::Pay => {
-            let year = today
-                .format("%Y")
-                .to_string()
-                .parse::<i32>()
-                .unwrap_or(2026);
-            let seq = next_in_sequence(&txn, Sequence::Receipt, &c.office_code, year).await?;
-            let number = format!("{}-{:02}-{:06}", c.office_code, year % 100, seq);
-            let paid = payment::ActiveModel {
-                case_id: Set(c.id),
-                office_code: Set(c.office_code.clone()),
-                year: Set(year),
-                receipt_seq: Set(seq),
-                receipt_number: Set(number.clone()),
-                amount: Set(c.fee_total),
-                cashier_user_id: Set(Some(user.id)),
-                paid_at: Set(now),
-                cancelled_at: Set(None),
-                cancelled_by: Set(None),
-                cancel_reason: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            after_payment = Some(paid);
-            receipt_number = Some(number);
-        }
-        Action::CancelPayment => {
-            if let Some(p) = live_payment {
-                let mut pm: payment::ActiveModel = p.into();
-                pm.cancelled_at = Set(Some(now));
-                pm.cancelled_by = Set(Some(user.id));
-                pm.cancel_reason = Set(comment.clone());
-                pm.update(&txn).await?;
-            }
-            after_payment = None;
-            receipt_number = None;
-        }
-        _ => {}
-    }
-
+    let after_payment = settle_payment(&txn, &granted, &asked, user, now).await?;
+    let receipt_number = after_payment.as_ref().map(|p| p.receipt_number.clone());
     record_case_change(
         &txn,
-        before_figures.as_ref(),
+        CaseFigures::of(c, granted.live_payment.as_ref()).as_ref(),
         CaseFigures::of(&after, after_payment.as_ref()).as_ref(),
     )
     .await?;
-
-    let event_comment = match action {
-        Action::Deliver => receiver.clone(),
-        Action::Pay => receipt_number.clone(),
-        _ => comment.clone(),
-    };
     append_event(
         &txn,
         NewEvent {
             case_id: c.id,
             seq: last_seq + 1,
-            action: action.into(),
-            from: Some(stage),
+            action: asked.action.into(),
+            from: Some(c.stage),
             to: t.to_stage,
             status: t.to_status,
-            comment: event_comment,
+            comment: asked.event_comment(receipt_number.as_ref()),
         },
         Some(user),
         now,
@@ -266,13 +321,13 @@ pub async fn act(
     audit::record(
         &txn,
         AuditEvent {
-            action: format!("case_{}", action.id()),
+            action: format!("case_{}", asked.action.id()),
             entity: "case".into(),
             entity_id: Some(c.code.clone()),
-            before: Some(serde_json::json!({ "stage": stage.id(), "status": status.id(), "version": c.version })),
+            before: Some(serde_json::json!({ "stage": c.stage.id(), "status": c.status.id(), "version": c.version })),
             after: Some(serde_json::json!({
                 "stage": t.to_stage.id(), "status": t.to_status.id(), "version": c.version + 1,
-                "comment": comment, "receipt": receipt_number,
+                "comment": asked.comment, "receipt": receipt_number,
             })),
             ..user.audit_actor(ip)
         },
@@ -281,10 +336,101 @@ pub async fn act(
     .await?;
     txn.commit().await?;
     Ok(ActionOutcome {
-        code: c.code,
+        code: c.code.clone(),
         version: c.version + 1,
         stage: t.to_stage,
         status: t.to_status,
         receipt_number,
     })
+}
+
+async fn last_event_seq(db: &DatabaseConnection, case_id: i64) -> Result<i32, AppError> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_desc(case_event::Column::Seq)
+        .limit(1)
+        .one(db)
+        .await?
+        .map(|e| e.seq)
+        .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(action: &str, comment: Option<&str>, receiver: Option<&str>) -> ActionRequest {
+        ActionRequest {
+            action: action.into(),
+            version: 3,
+            amount: None,
+            comment: comment.map(str::to_string),
+            receiver: receiver.map(str::to_string),
+        }
+    }
+
+    fn fields(err: AppError) -> Vec<(String, String)> {
+        match err {
+            AppError::Validation(errors) => errors
+                .into_iter()
+                .map(|e| (e.field.to_string(), e.key.to_string()))
+                .collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_action_is_refused_by_field() {
+        let err = ValidAction::parse(request("fly", None, None)).unwrap_err();
+        assert_eq!(fields(err), [("action".into(), "err_out_of_range".into())]);
+    }
+
+    #[test]
+    fn blank_text_counts_as_absent_and_a_rejection_needs_a_reason() {
+        let err = ValidAction::parse(request(Action::Reject.id(), Some("   "), None)).unwrap_err();
+        assert_eq!(
+            fields(err),
+            [("comment".into(), "err_reason_required".into())]
+        );
+        let ok = ValidAction::parse(request(Action::Reject.id(), Some("  no title deed "), None))
+            .unwrap();
+        assert_eq!(ok.comment.as_deref(), Some("no title deed"));
+        assert_eq!(ok.version, 3);
+    }
+
+    #[test]
+    fn delivery_names_its_receiver_and_every_bad_field_is_reported_at_once() {
+        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        let err = ValidAction::parse(request(Action::Deliver.id(), Some(&long), None)).unwrap_err();
+        assert_eq!(
+            fields(err),
+            [
+                ("comment".into(), "err_too_long".into()),
+                ("receiver".into(), "err_required".into()),
+            ]
+        );
+        let too_long = "y".repeat(MAX_RECEIVER_CHARS + 1);
+        let err =
+            ValidAction::parse(request(Action::Deliver.id(), None, Some(&too_long))).unwrap_err();
+        assert_eq!(fields(err), [("receiver".into(), "err_too_long".into())]);
+    }
+
+    #[test]
+    fn the_timeline_line_is_the_receiver_the_receipt_or_the_comment() {
+        let deliver = ValidAction::parse(request(
+            Action::Deliver.id(),
+            Some("note"),
+            Some("Sok Dara"),
+        ))
+        .unwrap();
+        let receipt = "010101-26-000007".to_string();
+        assert_eq!(
+            deliver.event_comment(Some(&receipt)).as_deref(),
+            Some("Sok Dara")
+        );
+        let pay = ValidAction::parse(request(Action::Pay.id(), Some("note"), None)).unwrap();
+        assert_eq!(pay.event_comment(Some(&receipt)), Some(receipt.clone()));
+        let forward = ValidAction::parse(request(Action::Forward.id(), Some("ok"), None)).unwrap();
+        assert_eq!(forward.event_comment(Some(&receipt)).as_deref(), Some("ok"));
+    }
 }
