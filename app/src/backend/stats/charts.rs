@@ -31,6 +31,42 @@ pub struct Bar {
     pub muted: bool,
 }
 
+impl Bar {
+    /// A plain bar: one series, no link, drawn in the chart's main colour.
+    pub fn new(label: impl Into<String>, value: f64, value_label: String) -> Self {
+        Self {
+            label: label.into(),
+            value,
+            behind: None,
+            value_label,
+            link: None,
+            muted: false,
+        }
+    }
+
+    pub fn behind(self, second: f64) -> Self {
+        Self {
+            behind: Some(second),
+            ..self
+        }
+    }
+
+    pub fn linked(self, href: String) -> Self {
+        Self {
+            link: Some(href),
+            ..self
+        }
+    }
+
+    /// Drawn pale, for a bar that sums up the rest (such as "others").
+    pub fn muted(self) -> Self {
+        Self {
+            muted: true,
+            ..self
+        }
+    }
+}
+
 fn text_style(size: f64, anchor: Pos) -> TextStyle<'static> {
     // The SVG backend divides the size by 1.24 (points to pixels); `size` is in pixels.
     TextStyle::from((FONT_FAMILY, size * 1.24).into_font())
@@ -309,13 +345,10 @@ mod tests {
     }
 
     fn bar(label: &str, value: f64, link: Option<&str>) -> Bar {
-        Bar {
-            label: label.into(),
-            value,
-            behind: None,
-            value_label: value.to_string(),
-            link: link.map(str::to_string),
-            muted: link.is_none(),
+        let plain = Bar::new(label, value, value.to_string());
+        match link {
+            Some(href) => plain.linked(href.into()),
+            None => plain.muted(),
         }
     }
 

@@ -17,14 +17,7 @@ pub(super) fn by_stage(cx: &Context<'_>, backlog: &Backlog) -> ChartData {
     let label = |s: Stage| t.get(&s.text_key()).unwrap_or(s.id()).to_string();
     let bars: Vec<Bar> = rows
         .iter()
-        .map(|(s, n)| Bar {
-            label: label(*s),
-            value: *n as f64,
-            behind: None,
-            value_label: format_number(*n, locale),
-            link: None,
-            muted: false,
-        })
+        .map(|(s, n)| Bar::new(label(*s), *n as f64, format_number(*n, locale)))
         .collect();
     ChartData {
         id: Chart::BacklogStage,
@@ -57,14 +50,7 @@ pub(super) fn by_age(cx: &Context<'_>, backlog: &Backlog) -> ChartData {
     let bars: Vec<Bar> = buckets
         .iter()
         .zip(counts)
-        .map(|((_, label), n)| Bar {
-            label: label.to_string(),
-            value: n as f64,
-            behind: None,
-            value_label: format_number(n, locale),
-            link: None,
-            muted: false,
-        })
+        .map(|((_, label), n)| Bar::new(label.to_string(), n as f64, format_number(n, locale)))
         .collect();
     ChartData {
         id: Chart::BacklogAge,

@@ -23,13 +23,12 @@ pub(super) async fn chart(
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let bars: Vec<Bar> = rows
         .iter()
-        .map(|(id, cases, _)| Bar {
-            label: names.sector(*id, locale),
-            value: *cases as f64,
-            behind: None,
-            value_label: format_number(*cases, locale),
-            link: None,
-            muted: false,
+        .map(|(id, cases, _)| {
+            Bar::new(
+                names.sector(*id, locale),
+                *cases as f64,
+                format_number(*cases, locale),
+            )
         })
         .collect();
     Ok(ChartData {

@@ -25,13 +25,12 @@ pub(super) fn chart(cx: &Context<'_>) -> ChartData {
         .iter()
         .filter(|(_, o, _)| o.completed >= MIN_COMPLETED_FOR_RATE)
         .take(WORST_OFFICES)
-        .map(|(code, _, r)| Bar {
-            label: names.district(code, locale),
-            value: r.unwrap_or(0.0),
-            behind: None,
-            value_label: percent(*r, locale),
-            link: None,
-            muted: false,
+        .map(|(code, _, r)| {
+            Bar::new(
+                names.district(code, locale),
+                r.unwrap_or(0.0),
+                percent(*r, locale),
+            )
         })
         .collect();
     ChartData {

@@ -19,18 +19,18 @@ pub(super) async fn chart(
     let bars: Vec<Bar> = all
         .iter()
         .take(TOP_SERVICES)
-        .map(|d| Bar {
-            label: shorten(&names.service(d.service_id, locale), 34),
-            value: d.median as f64,
-            behind: Some(d.p90 as f64),
-            value_label: format!(
-                "{} / {}{}",
-                format_number(d.median as i64, locale),
-                format_number(d.p90 as i64, locale),
-                if d.p90_capped { "+" } else { "" }
-            ),
-            link: None,
-            muted: false,
+        .map(|d| {
+            Bar::new(
+                shorten(&names.service(d.service_id, locale), 34),
+                d.median as f64,
+                format!(
+                    "{} / {}{}",
+                    format_number(d.median as i64, locale),
+                    format_number(d.p90 as i64, locale),
+                    if d.p90_capped { "+" } else { "" }
+                ),
+            )
+            .behind(d.p90 as f64)
         })
         .collect();
     Ok(ChartData {

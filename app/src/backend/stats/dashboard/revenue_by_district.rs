@@ -45,29 +45,29 @@ pub(super) fn chart(cx: &Context<'_>) -> ChartData {
     let mut bars: Vec<Bar> = rows
         .iter()
         .take(TOP_DISTRICTS)
-        .map(|r| Bar {
-            label: locale.pick(&r.name_km, &r.name_en).to_string(),
-            value: r.revenue as f64,
-            behind: None,
-            value_label: format_riel(r.revenue, locale),
-            link: Some(district_link(cx.query, &r.code)),
-            muted: false,
+        .map(|r| {
+            Bar::new(
+                locale.pick(&r.name_km, &r.name_en).to_string(),
+                r.revenue as f64,
+                format_riel(r.revenue, locale),
+            )
+            .linked(district_link(cx.query, &r.code))
         })
         .collect();
     if rows.len() > TOP_DISTRICTS {
         let others: i64 = rows[TOP_DISTRICTS..].iter().map(|r| r.revenue).sum();
-        bars.push(Bar {
-            label: format!(
-                "{} ({})",
-                t.stats_others,
-                format_number((rows.len() - TOP_DISTRICTS) as i64, locale)
-            ),
-            value: others as f64,
-            behind: None,
-            value_label: format_riel(others, locale),
-            link: None,
-            muted: true,
-        });
+        bars.push(
+            Bar::new(
+                format!(
+                    "{} ({})",
+                    t.stats_others,
+                    format_number((rows.len() - TOP_DISTRICTS) as i64, locale)
+                ),
+                others as f64,
+                format_riel(others, locale),
+            )
+            .muted(),
+        );
     }
     ChartData {
         id: Chart::RevenueByDistrict,

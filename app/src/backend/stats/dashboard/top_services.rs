@@ -19,13 +19,12 @@ pub(super) async fn chart(
     let bars: Vec<Bar> = services
         .iter()
         .take(TOP_SERVICES)
-        .map(|s| Bar {
-            label: shorten(&names.service(s.service_id, locale), 34),
-            value: s.registered as f64,
-            behind: None,
-            value_label: format_number(s.registered, locale),
-            link: None,
-            muted: false,
+        .map(|s| {
+            Bar::new(
+                shorten(&names.service(s.service_id, locale), 34),
+                s.registered as f64,
+                format_number(s.registered, locale),
+            )
         })
         .collect();
     Ok(ChartData {
