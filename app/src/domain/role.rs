@@ -2,25 +2,20 @@ use serde::{Deserialize, Serialize};
 
 use super::{DistrictCode, ProvinceCode};
 
-/// What a user may do. Office roles are bound to one office; viewers to a province or the nation.
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    FrontDesk,
-    Cashier,
-    OfficeChief,
-    TechnicalOfficer,
-    AdminDirector,
-    DecisionMaker,
-    OfficeAdmin,
-    ProvinceViewer,
-    NationalViewer,
-    SystemAdmin,
+crate::domain::stored_enum! {
+    /// What a user may do. Office roles are bound to one office; viewers to a province or the nation.
+    pub enum Role {
+        FrontDesk,
+        Cashier,
+        OfficeChief,
+        TechnicalOfficer,
+        AdminDirector,
+        DecisionMaker,
+        OfficeAdmin,
+        ProvinceViewer,
+        NationalViewer,
+        SystemAdmin,
+    }
 }
 
 impl Role {

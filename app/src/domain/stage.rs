@@ -1,24 +1,18 @@
-use serde::{Deserialize, Serialize};
-
-/// The ten stages of a case, in the order of the seed's case timeline and dashboard tiles.
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Registration,
-    Cashier,
-    ChiefCheck,
-    TechnicalReview,
-    ChiefOpinion,
-    DirectorOpinion,
-    Decision,
-    TaxBranch,
-    Returned,
-    Delivered,
+crate::domain::stored_enum! {
+    /// The ten stages of a case, in the order of the seed's case timeline and dashboard tiles.
+    #[derive(PartialOrd, Ord)]
+    pub enum Stage {
+        Registration,
+        Cashier,
+        ChiefCheck,
+        TechnicalReview,
+        ChiefOpinion,
+        DirectorOpinion,
+        Decision,
+        TaxBranch,
+        Returned,
+        Delivered,
+    }
 }
 
 impl Stage {
@@ -72,19 +66,14 @@ impl Stage {
     }
 }
 
-/// Where a case stands overall, independently of its stage.
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    Active,
-    ReturnedToCitizen,
-    Rejected,
-    Delivered,
+crate::domain::stored_enum! {
+    /// Where a case stands overall, independently of its stage.
+    pub enum CaseStatus {
+        Active,
+        ReturnedToCitizen,
+        Rejected,
+        Delivered,
+    }
 }
 
 impl CaseStatus {
@@ -109,17 +98,12 @@ impl CaseStatus {
     }
 }
 
-/// Where a case came in: at the office's counter, or pre-registered online by the citizen.
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Counter,
-    Online,
+crate::domain::stored_enum! {
+    /// Where a case came in: at the office's counter, or pre-registered online by the citizen.
+    pub enum Channel {
+        Counter,
+        Online,
+    }
 }
 
 impl Channel {

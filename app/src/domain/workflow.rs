@@ -69,28 +69,23 @@ impl Action {
     }
 }
 
-/// What one entry of a case's timeline records: the case coming in, at the counter or online,
-/// or one action of the state machine. Stored in `case_events.action`.
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseEventKind {
-    Register,
-    PreRegister,
-    CompleteRegistration,
-    Pay,
-    CancelPayment,
-    Forward,
-    Return,
-    Resubmit,
-    Reject,
-    Approve,
-    TaxConfirm,
-    Deliver,
+crate::domain::stored_enum! {
+    /// What one entry of a case's timeline records: the case coming in, at the counter or online,
+    /// or one action of the state machine. Stored in `case_events.action`.
+    pub enum CaseEventKind {
+        Register,
+        PreRegister,
+        CompleteRegistration,
+        Pay,
+        CancelPayment,
+        Forward,
+        Return,
+        Resubmit,
+        Reject,
+        Approve,
+        TaxConfirm,
+        Deliver,
+    }
 }
 
 impl CaseEventKind {

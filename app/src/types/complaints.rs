@@ -6,17 +6,12 @@ use serde::{Deserialize, Serialize};
 /// What a complaint is about; the seed's monitoring practice counts these separately.
 pub const COMPLAINT_CATEGORIES: [&str; 5] = ["delay", "fee", "staff_conduct", "middleman", "other"];
 
-#[cfg_attr(
-    feature = "ssr",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
-    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplaintStatus {
-    Open,
-    Answered,
-    Closed,
+crate::domain::stored_enum! {
+    pub enum ComplaintStatus {
+        Open,
+        Answered,
+        Closed,
+    }
 }
 
 impl ComplaintStatus {
