@@ -8,6 +8,7 @@ pub mod exports;
 pub mod generate;
 pub mod kept;
 pub mod names;
+pub mod render_arena;
 pub mod reports;
 pub mod security;
 pub mod seed;

@@ -80,11 +80,14 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api_v1::routes())
         .merge(crate::exports::routes())
         .merge(crate::reports::routes())
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, crate::render_arena::note_render_owner, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            crate::render_arena::keep_render_arena,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::reports::csv_before_pages,
