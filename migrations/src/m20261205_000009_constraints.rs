@@ -168,6 +168,25 @@ fn abort_trigger(name: &str, event: &str, table: &str, condition: &str, message:
     )
 }
 
+/// An insert trigger and an update trigger that refuse a row of `table` meeting `condition`.
+fn guard_writes(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    table: &str,
+    column: &str,
+    condition: &str,
+    message: &str,
+) {
+    for (suffix, event) in [
+        ("insert", "INSERT".to_string()),
+        ("update", format!(r#"UPDATE OF "{column}""#)),
+    ] {
+        let trigger = format!("{name}_{suffix}");
+        let sql = abort_trigger(&trigger, &event, table, condition, message);
+        out.push((trigger, sql));
+    }
+}
+
 /// SQLite: the statements that create the triggers, paired with their names.
 fn sqlite_triggers() -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -175,14 +194,7 @@ fn sqlite_triggers() -> Vec<(String, String)> {
         let name = check_name(a);
         let condition = format!(r#"NEW."{}" NOT IN ({})"#, a.column, value_list(a.values));
         let message = format!("CHECK constraint failed: {name}");
-        for (suffix, event) in [
-            ("insert", "INSERT".to_string()),
-            ("update", format!(r#"UPDATE OF "{}""#, a.column)),
-        ] {
-            let trigger = format!("{name}_{suffix}");
-            let sql = abort_trigger(&trigger, &event, a.table, &condition, &message);
-            out.push((trigger, sql));
-        }
+        guard_writes(&mut out, &name, a.table, a.column, &condition, &message);
     }
     for r in REFERENCES {
         let name = fk_name(r);
@@ -193,14 +205,7 @@ fn sqlite_triggers() -> Vec<(String, String)> {
             to = r.to,
             to_col = r.to_column
         );
-        for (suffix, event) in [
-            ("insert", "INSERT".to_string()),
-            ("update", format!(r#"UPDATE OF "{}""#, r.column)),
-        ] {
-            let trigger = format!("{name}_{suffix}");
-            let sql = abort_trigger(&trigger, &event, r.table, &missing, &message);
-            out.push((trigger, sql));
-        }
+        guard_writes(&mut out, &name, r.table, r.column, &missing, &message);
         let still_named = format!(
             r#"EXISTS (SELECT 1 FROM "{table}" WHERE "{col}" = OLD."{to_col}")"#,
             table = r.table,
