@@ -5,3 +5,4 @@ pub mod form_feedback;
 pub mod language_switch;
 pub mod layout;
 pub mod office_select;
+pub mod page_error;

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { act, choose, jsEnabled, ready, screenshot, signIn } from './helpers';
+import { act, choose, chooseAddress, jsEnabled, ready, screenshot, signIn } from './helpers';
 
 test('a wrong password is refused with a message', async ({ page }, info) => {
   await page.goto('/login');
@@ -23,9 +23,9 @@ test('a case goes from registration to hand-over through the pages', async ({ pa
   // Sector 17 (transfer of possession) has the full workflow, tax branch included.
   await choose(page, info, 'select[name="sector"]', () => '17');
   await choose(page, info, '[data-testid="service-select"]', (v) => v[0]);
-  await choose(page, info, 'select[name="province"]', () => '12');
-  await choose(page, info, 'select[name="district"]', (v) => v[0]);
-  await choose(page, info, 'select[name="commune"]', (v) => v[0]);
+  await chooseAddress(page, info, 'province', () => '12');
+  await chooseAddress(page, info, 'district', (v) => v[0]);
+  await chooseAddress(page, info, 'commune', (v) => v[0]);
 
   const form = page.getByTestId('register-form');
   await expect(page.getByTestId('fee-line')).toContainText('៛');

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::{error::AppError, types::SessionUser};
 
-/// Signs in and sends the browser to the inbox; a failure goes back to the form with a flag,
+/// Signs in and sends the browser to the role's home (`Role::home`); a failure goes back to the form with a flag,
 /// so the same flow works with and without JavaScript.
 #[server(endpoint = "auth/login")]
 pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
@@ -31,7 +31,7 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
                 session.token,
                 auth::ABSOLUTE_TIMEOUT.num_seconds()
             ));
-            super::redirect("/staff/inbox");
+            super::redirect(session.user.role.home());
             Ok(session.user.summary())
         }
         Err(err) => {

@@ -79,6 +79,10 @@ pub async fn act_on_case(
 /// Registers a case from the front-desk form. On success the browser goes to the receipt; on
 /// invalid input back to the form with the values and one `err_<field>` per problem, so the form
 /// shows each message beside its field with or without JavaScript.
+///
+/// A post with `intent=choices` registers nothing: it is the address's "show choices" without
+/// JavaScript, and goes back to the form with everything typed kept, to show the next list. It
+/// answers `None`.
 #[server(endpoint = "cases/register")]
 pub async fn register_case(
     service_id: String,
@@ -96,7 +100,9 @@ pub async fn register_case(
     commune: Option<String>,
     village_code: Option<String>,
     address_detail: Option<String>,
-) -> Result<crate::types::RegisteredCase, AppError> {
+    documents: Option<Vec<String>>,
+    intent: Option<String>,
+) -> Result<Option<crate::types::RegisteredCase>, AppError> {
     let user = super::with_status(super::current_user().await)?;
     let db = crate::backend::state::db()?;
     let request = crate::types::NewCaseRequest {
@@ -113,6 +119,39 @@ pub async fn register_case(
         village_code: village_code.clone(),
         address_detail: address_detail.clone(),
     };
+    let kept: Vec<(String, String)> = [
+        ("service", Some(service_id.clone())),
+        ("quantity", Some(quantity)),
+        ("kind", Some(applicant_kind)),
+        ("name_km", Some(name_km)),
+        ("name_latin", Some(name_latin)),
+        ("sex", sex),
+        ("date_of_birth", date_of_birth),
+        ("phone", phone),
+        ("id_card_number", id_card_number),
+        ("registration_number", registration_number),
+        ("province", province),
+        ("district", district),
+        ("commune", commune),
+        ("village", village_code),
+        ("address_detail", address_detail),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+    .chain(
+        documents
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| i.parse::<u16>().is_ok())
+            .map(|i| (format!("doc_{i}"), "on".to_string())),
+    )
+    .collect();
+    if intent.as_deref() == Some("choices") {
+        super::keep_for_page("/staff/cases/new", kept).await?;
+        let service = super::encode_query(&[("service".to_string(), service_id)]);
+        super::redirect(&format!("/staff/cases/new?{service}#address"));
+        return Ok(None);
+    }
     let (ip, _) = super::request_origin();
     match crate::backend::cases::register(
         &db,
@@ -130,31 +169,9 @@ pub async fn register_case(
                 &created.code,
                 "receipt",
             ]));
-            Ok(created)
+            Ok(Some(created))
         }
-        Err(err) => {
-            let kept: Vec<(String, String)> = [
-                ("service", Some(service_id)),
-                ("quantity", Some(quantity)),
-                ("kind", Some(applicant_kind)),
-                ("name_km", Some(name_km)),
-                ("name_latin", Some(name_latin)),
-                ("sex", sex),
-                ("date_of_birth", date_of_birth),
-                ("phone", phone),
-                ("id_card_number", id_card_number),
-                ("registration_number", registration_number),
-                ("province", province),
-                ("district", district),
-                ("commune", commune),
-                ("village", village_code),
-                ("address_detail", address_detail),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-            .collect();
-            super::back_to_form("/staff/cases/new", kept, err).await
-        }
+        Err(err) => super::back_to_form("/staff/cases/new", kept, err).await,
     }
 }
 

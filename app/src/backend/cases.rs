@@ -323,19 +323,19 @@ pub async fn address_of(
         }
         None => None,
     };
-    let mut km = vec![format!("{}{}", v.type_km, v.name_km)];
-    let mut latin = vec![format!("{} {}", v.type_latin, v.name_latin)];
+    let mut km = vec![super::geo::typed(&v.type_km, &v.name_km, "")];
+    let mut latin = vec![super::geo::typed(&v.type_latin, &v.name_latin, " ")];
     if let Some(c) = c {
-        km.push(format!("{}{}", c.type_km, c.name_km));
-        latin.push(format!("{} {}", c.type_latin, c.name_latin));
+        km.push(super::geo::typed(&c.type_km, &c.name_km, ""));
+        latin.push(super::geo::typed(&c.type_latin, &c.name_latin, " "));
     }
     if let Some(d) = d {
-        km.push(format!("{}{}", d.type_km, d.name_km));
-        latin.push(format!("{} {}", d.type_latin, d.name_latin));
+        km.push(super::geo::typed(&d.type_km, &d.name_km, ""));
+        latin.push(super::geo::typed(&d.type_latin, &d.name_latin, " "));
     }
     if let Some(p) = p {
-        km.push(format!("{}{}", p.type_km, p.name_km));
-        latin.push(format!("{} {}", p.type_latin, p.name_latin));
+        km.push(super::geo::typed(&p.type_km, &p.name_km, ""));
+        latin.push(super::geo::typed(&p.type_latin, &p.name_latin, " "));
     }
     Ok((Some(km.join(" ")), Some(latin.join(", "))))
 }

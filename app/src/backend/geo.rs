@@ -43,8 +43,8 @@ pub async fn choices(
         .map(|d| {
             opt(
                 d.code,
-                format!("{}{}", d.type_km, d.name_km),
-                format!("{} {}", d.type_latin, d.name_latin),
+                typed(&d.type_km, &d.name_km, ""),
+                typed(&d.type_latin, &d.name_latin, " "),
             )
         })
         .collect();
@@ -60,8 +60,8 @@ pub async fn choices(
         .map(|c| {
             opt(
                 c.code,
-                format!("{}{}", c.type_km, c.name_km),
-                format!("{} {}", c.type_latin, c.name_latin),
+                typed(&c.type_km, &c.name_km, ""),
+                typed(&c.type_latin, &c.name_latin, " "),
             )
         })
         .collect();
@@ -77,10 +77,31 @@ pub async fn choices(
         .map(|v| {
             opt(
                 v.code,
-                format!("{}{}", v.type_km, v.name_km),
-                format!("{} {}", v.type_latin, v.name_latin),
+                typed(&v.type_km, &v.name_km, ""),
+                typed(&v.type_latin, &v.name_latin, " "),
             )
         })
         .collect();
     Ok(out)
+}
+
+/// A unit's name with its type ("ភូមិ", "Phum") in front, once: some villages are named after
+/// their type ("ភូមិ ១", "Phum 1"), and those read wrong with the type said twice.
+pub(crate) fn typed(unit_type: &str, name: &str, separator: &str) -> String {
+    if name.starts_with(unit_type) {
+        name.to_string()
+    } else {
+        format!("{unit_type}{separator}{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_type_is_said_once() {
+        assert_eq!(super::typed("ភូមិ", "ភូមិ ១", ""), "ភូមិ ១");
+        assert_eq!(super::typed("ភូមិ", "អូរធំ", ""), "ភូមិអូរធំ");
+        assert_eq!(super::typed("Phum", "Phum 1", " "), "Phum 1");
+        assert_eq!(super::typed("Phum", "Ou Thum", " "), "Phum Ou Thum");
+    }
 }

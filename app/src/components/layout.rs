@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Asked again on every navigation, so signing in or out shows at once.
     let path = leptos_router::hooks::use_location().pathname;
     let user = Resource::new(move || path.get(), |_| me());
+    provide_context(super::page_error::SignedIn(user));
     #[cfg(feature = "hydrate")]
     Effect::new(move |previous: Option<String>| {
         let now = path.get();

@@ -38,6 +38,21 @@ impl Role {
         }
     }
 
+    /// Where the role lands after signing in, and where a refused page sends it back: the
+    /// office's staff to their inbox, the system administrator to the accounts, leadership outside
+    /// an office to the charts.
+    pub fn home(self) -> &'static str {
+        if self.may(Area::CaseWork) {
+            "/staff/inbox"
+        } else if self.may(Area::Catalogue) {
+            "/admin/users"
+        } else if self.may(Area::Stats) {
+            "/stats"
+        } else {
+            "/"
+        }
+    }
+
     /// `Forbidden` unless the role may reach `area`.
     pub fn require(self, area: Area) -> Result<(), AppError> {
         if self.may(area) {
@@ -84,6 +99,10 @@ mod tests {
         assert_eq!(who(Area::Catalogue), ["system_admin"]);
         assert_eq!(who(Area::Accounts), ["office_admin", "system_admin"]);
         assert_eq!(who(Area::Audits), ["province_viewer", "national_viewer"]);
+        assert_eq!(Role::NationalViewer.home(), "/stats");
+        assert_eq!(Role::ProvinceViewer.home(), "/stats");
+        assert_eq!(Role::SystemAdmin.home(), "/admin/users");
+        assert_eq!(Role::Cashier.home(), "/staff/inbox");
         assert!(!who(Area::CaseWork).contains(&"national_viewer"));
         assert_eq!(Role::Cashier.require(Area::Stats), Err(AppError::Forbidden));
     }

@@ -4,11 +4,11 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
+    components::page_error::PageError,
     api::admin::{list_holidays, DeleteHoliday, SaveHoliday},
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     format::format_date,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
 };
 
 /// The public holidays of a year. Working-day deadlines skip them.
@@ -41,7 +41,7 @@ pub fn HolidaysPage() -> impl IntoView {
         <FormNotice error=action_error(delete) />
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || holidays.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok((shown_year, rows)) => view! {
                     <Form method="GET" action="" attr:class="search">
                         <label>{move || t().admin_year}

@@ -4,11 +4,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminNav;
 use crate::{
+    components::page_error::PageError,
     api::admin::{get_service_edit, SaveService},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
     domain::{workflow::MANDATORY_STAGES, Stage},
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
     types::admin::ServiceEdit,
 };
 
@@ -38,7 +38,7 @@ pub fn ServiceAdminPage() -> impl IntoView {
         {move || saved().then(|| view! { <p class="notice" role="status" data-testid="notice">{move || t().admin_saved}</p> })}
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || service.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(edit) => view! { <ServiceForm edit save /> }.into_any(),
             })}
         </Suspense>

@@ -4,10 +4,10 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
+    components::page_error::PageError,
     api::admin::list_services_admin,
     format::format_riel,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
 };
 
 /// Every service with its fee and time standard, searchable, each leading to its editor.
@@ -33,7 +33,7 @@ pub fn ServicesAdminPage() -> impl IntoView {
         </Form>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || services.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(list) => {
                     let needle = needle();
                     view! {

@@ -4,13 +4,13 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
+    components::page_error::PageError,
     api::{
         admin::{list_staff, CreateStaff, ResetStaffPassword, SetStaffActive},
         catalogue::list_catalogue,
     },
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     i18n::{fill, use_locale, use_texts},
-    pages::staff::case::error_text,
     types::admin::{StaffAccount, StaffPage},
 };
 
@@ -51,7 +51,7 @@ pub fn UsersPage() -> impl IntoView {
         }}
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || staff.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(page) => view! { <StaffView page create toggle reset /> }.into_any(),
             })}
         </Suspense>

@@ -8,11 +8,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::period;
 use crate::domain::calendar::local_date;
 use crate::{
+    components::page_error::PageError,
     api::quality_audits::{get_audit, AssignAuditCase},
     components::form_feedback::{action_error, FormNotice},
     format::{format_date, format_number},
     i18n::{fill, use_locale, use_texts},
-    pages::staff::case::error_text,
     types::quality_audits::AuditView,
 };
 
@@ -37,7 +37,7 @@ pub fn AuditPage() -> impl IntoView {
         <FormNotice error=action_error(assign) />
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || audit.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(a) => view! { <AuditBody audit=a assign /> }.into_any(),
             })}
         </Suspense>

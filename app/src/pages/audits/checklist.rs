@@ -6,10 +6,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::period;
 use crate::{
+    components::page_error::PageError,
     api::quality_audits::{get_checklist, RecordChecklist},
     format::{format_date, format_riel},
     i18n::{fill, use_locale, use_texts},
-    pages::staff::case::error_text,
     types::quality_audits::ChecklistView,
 };
 
@@ -37,7 +37,7 @@ pub fn ChecklistPage() -> impl IntoView {
         {move || saved().then(|| view! { <p class="notice" role="status" data-testid="notice">{move || t().audit_saved}</p> })}
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || view_data.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(v) => view! { <CaseFacts view=v.clone() /> <form::ChecklistForm view=v record /> }.into_any(),
             })}
         </Suspense>

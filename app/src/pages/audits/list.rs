@@ -3,10 +3,10 @@ use leptos_meta::Title;
 
 use super::period;
 use crate::{
+    components::page_error::PageError,
     api::quality_audits::list_audits,
     format::format_number,
     i18n::{fill, use_locale, use_texts},
-    pages::staff::case::error_text,
     types::quality_audits::AuditListItem,
 };
 
@@ -22,7 +22,7 @@ pub fn AuditsPage() -> impl IntoView {
         <p><a class="button primary" href="/audits/new" data-testid="new-audit">{move || t().audit_new}</a></p>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || audits.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p>{move || t().audits_none}</p> }.into_any(),
                 Ok(rows) => view! {
                     <table class="table" data-testid="audits-table">

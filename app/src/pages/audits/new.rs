@@ -3,10 +3,10 @@ use leptos_meta::Title;
 
 use super::officer_label;
 use crate::{
+    components::page_error::PageError,
     api::quality_audits::{new_audit_form, DrawAudit},
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
     types::quality_audits::{DrawDefaults, CAP_MAX, PER_OFFICE_MAX},
 };
 
@@ -25,7 +25,7 @@ pub fn NewAuditPage() -> impl IntoView {
         <p class="lede">{move || t().audit_new_lede}</p>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || defaults.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(d) => view! { <DrawFormView defaults=d /> }.into_any(),
             })}
         </Suspense>

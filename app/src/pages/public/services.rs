@@ -9,10 +9,10 @@ use leptos_router::{
 };
 
 use crate::{
+    components::page_error::PageError,
     api::public::get_catalogue,
     format::format_riel,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
     types::{Catalogue, ServiceSummary},
 };
 
@@ -46,7 +46,7 @@ pub fn ServicesPage() -> impl IntoView {
         <Transition fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || catalogue.get().map(|result| match result {
                 Ok(c) => view! { <CatalogueView catalogue=c searching=!q().trim().is_empty() sector=sector() /> }.into_any(),
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
             })}
         </Transition>
     }

@@ -7,10 +7,10 @@ use leptos_meta::Title;
 
 use super::{part_label, period_title, unit_name};
 use crate::{
+    components::page_error::PageError,
     api::reports::get_report_choices,
     format::localize_digits,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
     types::reports::{PeriodPart, ReportChoices},
 };
 
@@ -24,9 +24,7 @@ pub fn ReportsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || choices.get().map(|result| match result {
                 Ok(c) => view! { <ReportForm choices=c /> }.into_any(),
-                Err(err) => view! {
-                    <p class="error" role="alert">{error_text(t(), &err)}" "<a href="/login">{move || t().login_title}</a></p>
-                }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
             })}
         </Suspense>
     }

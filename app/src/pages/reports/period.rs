@@ -10,9 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{period_title, unit_name};
 use crate::{
+    components::page_error::PageError,
     api::reports::get_report,
-    components::form_feedback::error_message,
-    error::AppError,
     format::{format_date, format_number, format_percent, format_riel, format_tenths},
     i18n::{fill, use_locale, use_texts, Texts},
     types::reports::{Report, UnitKind},
@@ -33,18 +32,12 @@ pub fn ReportPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || report.get().map(|result| match result {
                 Ok(r) => view! { <ReportView report=r /> }.into_any(),
-                Err(err) => {
-                    let login = err == AppError::Unauthorized;
-                    view! {
-                        <Title text=move || t().reports_title />
-                        <h1>{move || t().reports_title}</h1>
-                        <p class="error" role="alert" data-testid="report-error">{error_message(t(), &err)}</p>
-                        <p>
-                            {login.then(|| view! { <a href="/login">{move || t().login_title}</a>" · " })}
-                            <a href="/reports">{move || t().report_other}</a>
-                        </p>
-                    }.into_any()
-                }
+                Err(err) => view! {
+                    <Title text=move || t().reports_title />
+                    <h1>{move || t().reports_title}</h1>
+                    <div data-testid="report-error"><PageError err /></div>
+                    <p><a href="/reports">{move || t().report_other}</a></p>
+                }.into_any(),
             })}
         </Suspense>
     }

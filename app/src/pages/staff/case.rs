@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
+    components::page_error::PageError,
     api::cases::{get_case, ActOnCase},
     domain::workflow::Action,
     error::AppError,
@@ -62,7 +63,7 @@ pub fn CasePage() -> impl IntoView {
                 Ok(detail) => view! { <CaseView detail act draft /> }.into_any(),
                 Err(err) => view! {
                     <h1>{move || t().case_title}</h1>
-                    <p class="error">{error_text(t(), &err)}</p>
+                    <PageError err />
                 }.into_any(),
             })}
         </Transition>

@@ -3,11 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    components::page_error::PageError,
     api::complaints::{office_complaints, AnswerComplaint},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
     format::format_date,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
     types::complaints::{ComplaintStatus, StaffComplaint},
 };
 
@@ -26,7 +26,7 @@ pub fn StaffComplaintsPage() -> impl IntoView {
         <FormNotice error=action_error(answer) />
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || list.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p>{move || t().complaints_none}</p> }.into_any(),
                 Ok(rows) => rows.into_iter().map(|c| view! { <ComplaintCard complaint=c answer /> }).collect_view().into_any(),
             })}

@@ -3,10 +3,10 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::{
+    components::page_error::PageError,
     api::cases::get_inbox,
     format::format_number,
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
 };
 
 #[component]
@@ -43,7 +43,7 @@ pub fn InboxPage() -> impl IntoView {
         </Form>
         <Transition fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || inbox.get().map(|result| match result {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}" "<a href="/login">{move || t().login_title}</a></p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(inbox) => {
                     let total = inbox.total as i64;
                     view! {

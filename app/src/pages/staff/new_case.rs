@@ -2,10 +2,11 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Form;
 
+use address::AddressFields;
 use crate::{
     api::{
         cases::RegisterCase,
-        catalogue::{get_geo_choices, list_catalogue},
+        catalogue::list_catalogue,
     },
     components::{
         applicant_fields::ApplicantFields,
@@ -13,11 +14,13 @@ use crate::{
     },
     format::format_riel,
     i18n::{use_locale, use_texts},
-    types::GeoOption,
 };
 
-/// The front-desk registration form. Choosing the service and the address is a GET form: without
-/// JavaScript a round trip per "show choices", with it each choice fills the next level in place.
+mod address;
+
+/// The front-desk registration form. Choosing the service is a GET form (without JavaScript a
+/// round trip per "show choices", with it in place); the applicant and the address then sit in
+/// one registration form ([`AddressFields`]).
 #[component]
 pub fn NewCasePage() -> impl IntoView {
     let t = use_texts();
@@ -25,10 +28,6 @@ pub fn NewCasePage() -> impl IntoView {
     let values = use_form_values();
     let param = move |k: &'static str| values.get(k);
     let catalogue = Resource::new(|| (), |_| list_catalogue());
-    let geo = Resource::new(
-        move || (param("province"), param("district"), param("commune")),
-        |(p, d, c)| get_geo_choices(p, d, c),
-    );
     let action = ServerAction::<RegisterCase>::new();
     let quantity = RwSignal::new(
         param("quantity")
@@ -40,12 +39,11 @@ pub fn NewCasePage() -> impl IntoView {
         <Title text=move || t().new_case_title />
         <h1>{move || t().new_case_title}</h1>
         {move || param("error").map(|k| view! { <p class="error" role="alert">{move || t().get(&k).unwrap_or(t().err_bad_request)}</p> })}
-        // The choices and the registration form render apart: a new choice of address redraws
-        // the selects (and the village list), never the form with what the officer typed.
+        // The service choice and the registration form render apart: the form is drawn once a
+        // service is chosen and never redrawn by the address's lists.
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let catalogue = catalogue.get()?.ok()?;
-                let geo = geo.get()?.ok()?;
                 let sector = param("sector").and_then(|s| s.parse::<i32>().ok());
                 let service_id = param("service").and_then(|s| s.parse::<i32>().ok());
                 let needle = param("service_q").map(|q| q.to_lowercase());
@@ -75,15 +73,6 @@ pub fn NewCasePage() -> impl IntoView {
                                 {matching.iter().map(|s| view! { <option value=s.id.to_string() selected=service_id == Some(s.id)>{format!("{} · {}", s.code, l.pick(&s.name_km, &s.name_en))}</option> }).collect_view()}
                             </select>
                         </label>
-                        <label>{move || t().province}
-                            <select name="province" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.provinces.clone(), param("province"))}</select>
-                        </label>
-                        <label>{move || t().district}
-                            <select name="district" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.districts.clone(), param("district"))}</select>
-                        </label>
-                        <label>{move || t().commune}
-                            <select name="commune" on:change=submit_own_form><option value="">"—"</option>{geo_options(geo.communes.clone(), param("commune"))}</select>
-                        </label>
                         <button type="submit" data-testid="update-choices">{move || t().update_choices}</button>
                     </Form>
                 })
@@ -105,12 +94,12 @@ pub fn NewCasePage() -> impl IntoView {
                             <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
                         </p>
                         <input type="hidden" name="service_id" value=svc.id.to_string() />
-                        <input type="hidden" name="province" value=move || param("province").unwrap_or_default() />
-                        <input type="hidden" name="district" value=move || param("district").unwrap_or_default() />
-                        <input type="hidden" name="commune" value=move || param("commune").unwrap_or_default() />
                         <fieldset>
                             <legend>{move || t().documents}</legend>
-                            {docs.into_iter().map(|d| view! { <label class="check"><input type="checkbox" required />{d}</label> }).collect_view()}
+                            {docs.into_iter().enumerate().map(|(i, d)| {
+                                let checked = values.get(&format!("doc_{i}")).is_some();
+                                view! { <label class="check"><input type="checkbox" name=format!("documents[{i}]") value=i.to_string() checked=checked required />{d}</label> }
+                            }).collect_view()}
                         </fieldset>
                         <label>{move || t().quantity}
                             <input name="quantity" type="number" min="1" max="10000" value=quantity.get_untracked().to_string()
@@ -118,32 +107,13 @@ pub fn NewCasePage() -> impl IntoView {
                             <FieldMessage field="quantity" error=action_error(action) />
                         </label>
                         <ApplicantFields error=action_error(action) values />
-                        <label>{move || t().village}
-                            <Suspense fallback=move || view! { <select name="village_code" data-testid="village-select"><option value="">"—"</option></select> }>
-                                {move || geo.get().and_then(Result::ok).map(|geo| view! {
-                                    <select name="village_code" data-testid="village-select"><option value="">"—"</option>{geo_options(geo.villages, param("village"))}</select>
-                                })}
-                            </Suspense>
-                            <FieldMessage field="village_code" error=action_error(action) />
-                        </label>
-                        <label>{move || t().address_detail}<input name="address_detail" value=param("address_detail").unwrap_or_default() maxlength="300" /><FieldMessage field="address_detail" error=action_error(action) /></label>
+                        <AddressFields error=action_error(action) values />
                         <button type="submit" class="primary" data-testid="register-submit">{move || t().register_submit}</button>
                     </ActionForm>
                 })
             }}
         </Suspense>
     }
-}
-
-fn geo_options(items: Vec<GeoOption>, selected: Option<String>) -> impl IntoView {
-    items
-        .into_iter()
-        .map(|o| {
-            let sel = selected.as_deref() == Some(o.code.as_str());
-            let label = format!("{} · {}", o.name_km, o.name_latin);
-            view! { <option value=o.code selected=sel>{label}</option> }
-        })
-        .collect_view()
 }
 
 /// With JavaScript, a new choice asks for the next level at once (the router's GET form, so in

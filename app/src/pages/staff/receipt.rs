@@ -3,10 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
+    components::page_error::PageError,
     api::cases::get_receipt,
     format::{format_date, format_riel},
     i18n::{use_locale, use_texts},
-    pages::staff::case::error_text,
 };
 
 /// The receipt handed to the citizen: code, PIN, fee, expected completion and a QR code of the
@@ -22,7 +22,7 @@ pub fn ReceiptPage() -> impl IntoView {
         <Title text=move || t().receipt_title />
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || receipt.get().map(|r| match r {
-                Err(err) => view! { <p class="error">{error_text(t(), &err)}</p> }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(r) => {
                     let c = r.case.clone();
                     let fee = c.fee_total;

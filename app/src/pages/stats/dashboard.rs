@@ -4,11 +4,11 @@ use leptos_router::hooks::use_query_map;
 
 use super::{chart_card::ChartCard, filters::StatsFilters};
 use crate::{
+    components::page_error::PageError,
     api::stats::get_dashboard,
     error::AppError,
     format::{format_number, format_riel},
     i18n::{fill, use_locale, use_texts, Locale, Texts},
-    pages::staff::case::error_text,
     types::stats::{Dashboard, StatsQuery, StatsSelection},
 };
 
@@ -77,11 +77,7 @@ pub fn StatsPage() -> impl IntoView {
                         <p><a href="/stats">{move || t().stats_reset}</a></p>
                     </div>
                 }.into_any(),
-                Err(err) => view! {
-                    <p class="error" role="alert" data-testid="form-error">{error_text(t(), &err)}" "
-                        {matches!(err, AppError::Unauthorized).then(|| view! { <a href="/login">{move || t().login_title}</a> })}
-                    </p>
-                }.into_any(),
+                Err(err) => view! { <PageError err /> }.into_any(),
                 Ok(d) => view! { <DashboardView dashboard=d query=query.get_untracked() error /> }.into_any(),
             })}
         </Transition>
