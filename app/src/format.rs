@@ -81,6 +81,20 @@ pub fn format_percent(value: u64, locale: Locale) -> String {
     format!("{}%", format_number(value as i64, locale))
 }
 
+/// A large value shortened for a chart's axis, in the locale's digits and words: "1.2M" and
+/// "350K" in English, "១.២ លាន" and "៣៥០ ពាន់" in Khmer.
+pub fn format_compact(value: f64, locale: Locale) -> String {
+    let t = locale.texts();
+    let (template, shown) = if value >= 1_000_000.0 {
+        (t.compact_million, format!("{:.1}", value / 1_000_000.0))
+    } else if value >= 1_000.0 {
+        (t.compact_thousand, format!("{:.0}", value / 1_000.0))
+    } else {
+        ("{n}", format!("{value:.0}"))
+    };
+    template.replace("{n}", &localize_digits(&shown, locale))
+}
+
 /// An amount of riel as shown to users: "២៥,៧៩៨,០១០ ៛" in Khmer, "25,798,010 ៛" in English.
 pub fn format_riel(amount: i64, locale: Locale) -> String {
     format!("{} ៛", format_number(amount, locale))
@@ -114,6 +128,16 @@ pub fn format_date_time(at: chrono::DateTime<chrono::Utc>, locale: Locale) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_values_use_the_languages_digits_and_words() {
+        assert_eq!(format_compact(1_250_000.0, Locale::En), "1.2M");
+        assert_eq!(format_compact(350_000.0, Locale::En), "350K");
+        assert_eq!(format_compact(0.0, Locale::En), "0");
+        assert_eq!(format_compact(1_250_000.0, Locale::Km), "១.២ លាន");
+        assert_eq!(format_compact(350_000.0, Locale::Km), "៣៥០ ពាន់");
+        assert_eq!(format_compact(0.0, Locale::Km), "០");
+    }
 
     #[test]
     fn english_counts_have_a_singular_and_khmer_none() {

@@ -53,6 +53,16 @@ impl Stage {
         format!("stage_{}", self.id())
     }
 
+    /// The locale key of the stage's name as the citizen reads it. The seed's name of the
+    /// ready-for-pickup stage, "returned to the customer", reads to a citizen as "sent back to
+    /// me for correction", so the status page says plainly that the document is ready.
+    pub fn citizen_text_key(self) -> String {
+        match self {
+            Stage::Returned => "stage_returned_citizen".to_string(),
+            other => other.text_key(),
+        }
+    }
+
     /// Stages where the case is examined and may be forwarded, returned or rejected.
     pub fn is_review(self) -> bool {
         matches!(
@@ -96,6 +106,11 @@ impl CaseStatus {
     pub fn from_id(id: &str) -> Option<CaseStatus> {
         CaseStatus::ALL.into_iter().find(|s| s.id() == id)
     }
+
+    /// The locale key of the status's name, e.g. `case_status_active`.
+    pub fn text_key(self) -> String {
+        format!("case_status_{}", self.id())
+    }
 }
 
 crate::domain::stored_enum! {
@@ -112,6 +127,11 @@ impl Channel {
             Channel::Counter => "counter",
             Channel::Online => "online",
         }
+    }
+
+    /// The locale key of the channel's name, e.g. `channel_online`.
+    pub fn text_key(self) -> String {
+        format!("channel_{}", self.id())
     }
 }
 

@@ -28,7 +28,6 @@ pub struct Bar {
     pub behind: Option<f64>,
     pub value_label: String,
     pub link: Option<String>,
-    pub muted: bool,
 }
 
 impl Bar {
@@ -40,7 +39,6 @@ impl Bar {
             behind: None,
             value_label,
             link: None,
-            muted: false,
         }
     }
 
@@ -54,14 +52,6 @@ impl Bar {
     pub fn linked(self, href: String) -> Self {
         Self {
             link: Some(href),
-            ..self
-        }
-    }
-
-    /// Drawn pale, for a bar that sums up the rest (such as "others").
-    pub fn muted(self) -> Self {
-        Self {
-            muted: true,
             ..self
         }
     }
@@ -122,19 +112,12 @@ fn draw_bars(svg: &mut String, height: u32, bars: &[Bar], legend: Option<(&str, 
     {
         let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
-        // The scale follows the named bars: an "others" bar summing hundreds of districts would
-        // flatten them, so it is drawn to full width instead, its value written beside it.
-        let scale_of = |muted: bool| {
-            bars.iter()
-                .filter(|b| muted || !b.muted)
-                .map(|b| b.value.max(b.behind.unwrap_or(0.0)))
-                .fold(0.0_f64, f64::max)
-        };
-        let max = match scale_of(false) {
-            m if m > 0.0 => m,
-            _ => scale_of(true),
-        }
-        .max(1.0);
+        // One scale for every bar, so a bar's length always compares with the others'.
+        let max = bars
+            .iter()
+            .map(|b| b.value.max(b.behind.unwrap_or(0.0)))
+            .fold(0.0_f64, f64::max)
+            .max(1.0);
         let span = (WIDTH as i32 - LABEL_WIDTH - VALUE_WIDTH - 16) as f64;
         let x0 = LABEL_WIDTH + 8;
         for (i, bar) in bars.iter().enumerate() {
@@ -159,8 +142,6 @@ fn draw_bars(svg: &mut String, height: u32, bars: &[Bar], legend: Option<(&str, 
             let w = (bar.value.min(max) / max * span).round() as i32;
             let fill = if bar.link.is_some() {
                 LINK_FILL
-            } else if bar.muted {
-                MUTED_FILL
             } else {
                 PLAIN_FILL
             };
@@ -348,7 +329,7 @@ mod tests {
         let plain = Bar::new(label, value, value.to_string());
         match link {
             Some(href) => plain.linked(href.into()),
-            None => plain.muted(),
+            None => plain,
         }
     }
 

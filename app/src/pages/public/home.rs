@@ -66,7 +66,7 @@ pub fn HomePage() -> impl IntoView {
             <p>{move || t().home_steps_lede}</p>
             <ol class="stage-list">
                 {Stage::ALL.into_iter().map(|stage| {
-                    let key = stage.text_key();
+                    let key = stage.citizen_text_key();
                     view! { <li>{move || t().get(&key).unwrap_or_default()}</li> }
                 }).collect_view()}
             </ol>

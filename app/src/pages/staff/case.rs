@@ -7,7 +7,7 @@ use crate::{
     api::cases::{get_case, ActOnCase},
     domain::workflow::Action,
     error::AppError,
-    format::{format_date, format_date_time, format_riel},
+    format::{format_date, format_date_time, format_number, format_riel},
     i18n::{fill, use_locale, use_texts, Texts},
     types::CaseDetail,
 };
@@ -152,11 +152,11 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 <dt>{move || t().case_service}</dt>
                 <dd>{let (km, en) = (d.service_name_km.clone(), d.service_name_en.clone()); move || locale.get().pick(&km, &en).to_string()}</dd>
                 <dt>{move || t().case_stage}</dt>
-                <dd data-testid="case-stage">{move || t().get(&stage_key).unwrap_or_default()}" · "{d.status.id()}</dd>
+                <dd data-testid="case-stage">{move || t().get(&stage_key).unwrap_or_default()}" · "{let status_key = d.status.text_key(); move || t().get(&status_key).unwrap_or_default()}</dd>
                 <dt>{move || t().case_applicant}</dt>
                 <dd>{d.applicant_name_km.clone()}" · "{d.applicant_name_latin.clone()}{d.applicant_phone.clone().map(|p| format!(" · {p}"))}</dd>
                 <dt>{move || t().case_fee}</dt>
-                <dd>{move || format_riel(fee, locale.get())}" ("{d.quantity}" × "{move || format_riel(d.fee_per_unit, locale.get())}")"
+                <dd>{move || format_riel(fee, locale.get())}" ("{let quantity = d.quantity as i64; move || format_number(quantity, locale.get())}" × "{move || format_riel(d.fee_per_unit, locale.get())}")"
                     {d.receipt_number.clone().map(|r| format!(" · {r}"))}</dd>
                 <dt>{move || t().case_address}</dt>
                 <dd>{let (km, la) = (d.address_km.clone().unwrap_or_default(), d.address_latin.clone().unwrap_or_default()); move || locale.get().pick(&km, &la).to_string()}</dd>

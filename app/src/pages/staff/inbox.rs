@@ -5,7 +5,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 use crate::{
     components::page_error::PageError,
     api::cases::get_inbox,
-    format::format_number,
+    format::{format_date, format_number},
     i18n::{use_locale, use_texts},
 };
 
@@ -75,7 +75,7 @@ pub fn InboxPage() -> impl IntoView {
                                             <td>{move || locale.get().pick(&item.service_name_km, &item.service_name_en).to_string()}</td>
                                             <td>{move || t().get(&stage_key).unwrap_or_default()}</td>
                                             <td>
-                                                {item.step_due_on.map(|d| d.to_string()).unwrap_or_default()}
+                                                {let due = item.step_due_on; move || due.map(|d| format_date(d, locale.get())).unwrap_or_default()}
                                                 {(late > 0).then(|| view! { <span class="late">{move || crate::format::format_count(late, locale.get(), t().days_late_one, t().days_late)}</span> })}
                                             </td>
                                         </tr>

@@ -12,7 +12,7 @@ use crate::{
         applicant_fields::ApplicantFields,
         form_feedback::{action_error, use_form_values, FieldMessage},
     },
-    format::format_riel,
+    format::{format_number, format_riel},
     i18n::{use_locale, use_texts},
 };
 
@@ -90,7 +90,7 @@ pub fn NewCasePage() -> impl IntoView {
                     <ActionForm action=action attr:class="card stack" attr:data-testid="register-form">
                         <h2>{l.pick(&svc.name_km, &svc.name_en).to_string()}</h2>
                         <p data-testid="fee-line">
-                            {move || format_riel(fee, locale.get())}" × "{move || quantity.get()}" = "
+                            {move || format_riel(fee, locale.get())}" × "{move || format_number(quantity.get(), locale.get())}" = "
                             <strong>{move || format_riel(fee * quantity.get(), locale.get())}</strong>
                         </p>
                         <input type="hidden" name="service_id" value=svc.id.to_string() />

@@ -7,7 +7,6 @@ use crate::{
     backend::stats::{charts::monthly_lines, figures, selection::Filter},
     error::AppError,
     format::format_number,
-    i18n::Locale,
 };
 
 /// One value per month; `None` where the month had no figures at all.
@@ -66,7 +65,7 @@ fn chart(cx: &Context<'_>, id: Chart, title: &str, (a, b): &(Line, Line), riel: 
     );
     let axis = |v: f64| {
         if riel {
-            compact_riel(v, locale)
+            crate::format::format_compact(v, locale)
         } else {
             format_number(v.round() as i64, locale)
         }
@@ -92,20 +91,5 @@ fn chart(cx: &Context<'_>, id: Chart, title: &str, (a, b): &(Line, Line), riel: 
         rows: (0..12)
             .map(|i| vec![Cell::Text(labels[i].clone()), cell(a[i]), cell(b[i])])
             .collect(),
-    }
-}
-
-/// Axis labels for riel: millions with one decimal, in the locale's digits.
-fn compact_riel(v: f64, locale: Locale) -> String {
-    let text = if v >= 1_000_000.0 {
-        format!("{:.1}M", v / 1_000_000.0)
-    } else if v >= 1_000.0 {
-        format!("{:.0}K", v / 1_000.0)
-    } else {
-        format!("{v:.0}")
-    };
-    match locale {
-        Locale::Km => crate::format::to_khmer_digits(&text),
-        Locale::En => text,
     }
 }

@@ -6,6 +6,7 @@ use super::{district_link, Cell, Chart, ChartData, Context, Names};
 use crate::{
     backend::stats::{charts::Bar, figures::OfficeFigures},
     format::{format_number, format_riel},
+    i18n::fill,
     types::stats::DistrictRevenue,
 };
 
@@ -42,7 +43,7 @@ pub(super) fn rows(
 pub(super) fn chart(cx: &Context<'_>) -> ChartData {
     let (t, locale) = (cx.locale.texts(), cx.locale);
     let rows = rows(cx.per_office, cx.names);
-    let mut bars: Vec<Bar> = rows
+    let bars: Vec<Bar> = rows
         .iter()
         .take(TOP_DISTRICTS)
         .map(|r| {
@@ -54,25 +55,24 @@ pub(super) fn chart(cx: &Context<'_>) -> ChartData {
             .linked(district_link(cx.query, &r.code))
         })
         .collect();
+    // The rest sum hundreds of districts: drawn as a bar on the same scale it would dwarf every
+    // named one, and on its own scale it would mislead, so it is said in words under the chart.
+    let mut note = t.chart_revenue_by_district_note.to_string();
     if rows.len() > TOP_DISTRICTS {
         let others: i64 = rows[TOP_DISTRICTS..].iter().map(|r| r.revenue).sum();
-        bars.push(
-            Bar::new(
-                format!(
-                    "{} ({})",
-                    t.stats_others,
-                    format_number((rows.len() - TOP_DISTRICTS) as i64, locale)
-                ),
-                others as f64,
-                format_riel(others, locale),
-            )
-            .muted(),
-        );
+        note.push_str(". ");
+        note.push_str(&fill(
+            t.stats_others_revenue,
+            &[
+                ("n", &format_number((rows.len() - TOP_DISTRICTS) as i64, locale)),
+                ("amount", &format_riel(others, locale)),
+            ],
+        ));
     }
     ChartData {
         id: Chart::RevenueByDistrict,
         title: t.chart_revenue_by_district.into(),
-        note: Some(t.chart_revenue_by_district_note.into()),
+        note: Some(note),
         svg: cx.bars(t.chart_revenue_by_district, &bars, None),
         columns: vec![
             t.col_code.into(),

@@ -17,7 +17,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
     recent::remember(&view.code);
     let v = view.clone();
     let code = v.code.clone();
-    let stage_key = v.stage.text_key();
+    let stage_key = v.stage.citizen_text_key();
     let (days, since) = (v.working_days_in_stage, v.stage_since);
     let (fee, paid_on) = (v.fee_total, v.paid_on);
     let expected = v.expected_on;
@@ -79,7 +79,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
             <section class="card">
                 <h2>{move || t().track_ahead}</h2>
                 <ol class="stage-list" data-testid="track-ahead">
-                    {v.ahead.iter().map(|s| { let key = s.text_key(); view! { <li>{move || t().get(&key).unwrap_or_default()}</li> } }).collect_view()}
+                    {v.ahead.iter().map(|s| { let key = s.citizen_text_key(); view! { <li>{move || t().get(&key).unwrap_or_default()}</li> } }).collect_view()}
                 </ol>
             </section>
         })}
@@ -124,7 +124,7 @@ fn Timeline(passed: Vec<TrackStep>) -> impl IntoView {
                         // the stage the case reached.
                         let key = match step.action {
                             CaseEventKind::Return | CaseEventKind::Resubmit | CaseEventKind::Reject | CaseEventKind::CancelPayment => format!("track_act_{}", step.action.id()),
-                            _ => step.stage.map(|s| s.text_key()).unwrap_or_default(),
+                            _ => step.stage.map(|s| s.citizen_text_key()).unwrap_or_default(),
                         };
                         let (no, on) = (step.no as i64, step.on);
                         view! {
