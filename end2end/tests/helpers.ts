@@ -38,11 +38,16 @@ export function homeOf(username: string): string {
 export async function act(page: Page, info: TestInfo, code: string, action: string, fill?: Record<string, string>) {
   await page.goto(`/staff/cases/${code}`);
   await ready(page, info);
+  // A return or a refusal is folded away until opened; an onward action's comment too.
+  const opener = page.getByTestId(`open-${action}`);
+  if (await opener.count()) await opener.click();
   const button = page.getByTestId(`act-${action}`);
   await expect(button).toBeVisible();
   const form = page.locator('form.action-form', { has: button });
   for (const [name, value] of Object.entries(fill ?? {})) {
-    await form.locator(`[name="${name}"]`).fill(value);
+    const field = form.locator(`[name="${name}"]`);
+    if (!(await field.isVisible())) await form.locator('details.comment-more > summary').click();
+    await field.fill(value);
   }
   const before = await page.getByTestId('case-stage').textContent();
   await button.click();

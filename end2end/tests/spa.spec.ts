@@ -141,7 +141,9 @@ test('a second officer acting on the same case sees who acted first, with the te
   }
   const typed = 'ឯកសារគ្រប់គ្រាន់ — checked by the second officer';
   const stageBefore = await second.getByTestId('case-stage').textContent();
-  await second.locator('form.action-form', { has: second.getByTestId('act-forward') }).locator('textarea').fill(typed);
+  const secondForm = second.locator('form.action-form', { has: second.getByTestId('act-forward') });
+  await secondForm.locator('details.comment-more > summary').click();
+  await secondForm.locator('textarea').fill(typed);
   await first.getByTestId('act-forward').click();
   await expect(first.getByTestId('case-stage')).not.toHaveText(stageBefore!);
   await second.getByTestId('act-forward').click();

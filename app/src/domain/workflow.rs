@@ -67,6 +67,24 @@ impl Action {
     pub fn text_key(self) -> String {
         format!("action_{}", self.id())
     }
+
+    /// How much an action undoes: the case page offers the way onward first, a return for
+    /// correction after it, and what cannot be taken back last, behind a confirmation.
+    pub fn weight(self) -> ActionWeight {
+        match self {
+            Action::Return => ActionWeight::Setback,
+            Action::CancelPayment | Action::Reject => ActionWeight::Destructive,
+            _ => ActionWeight::Onward,
+        }
+    }
+}
+
+/// See [`Action::weight`]; ordered as the case page lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ActionWeight {
+    Onward,
+    Setback,
+    Destructive,
 }
 
 crate::domain::stored_enum! {

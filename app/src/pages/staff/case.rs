@@ -1,11 +1,11 @@
-use leptos::{form::ActionForm, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use actions::Actions;
 use crate::{
     components::page_error::PageError,
     api::cases::{get_case, ActOnCase},
-    domain::workflow::Action,
     error::AppError,
     format::{format_date, format_date_time, format_number, format_riel},
     i18n::{fill, use_locale, use_texts, Texts},
@@ -19,6 +19,8 @@ pub fn error_text(t: &'static Texts, err: &AppError) -> &'static str {
         other => t.get(other.text_key()).unwrap_or(t.err_internal),
     }
 }
+
+mod actions;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -72,7 +74,7 @@ pub fn CasePage() -> impl IntoView {
 
 /// The text typed into an action's form, outside the forms so a reload of the case keeps it.
 #[derive(Clone, Copy, Default)]
-struct Draft {
+pub struct Draft {
     comment: RwSignal<String>,
     receiver: RwSignal<String>,
 }
@@ -169,14 +171,7 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 <dd>{d.pin.clone()}</dd>
             </dl>
         </section>
-        <section class="card">
-            <h2>{move || t().case_actions}</h2>
-            {if detail.allowed_actions.is_empty() {
-                view! { <p>{move || t().case_no_actions}</p> }.into_any()
-            } else {
-                detail.allowed_actions.iter().map(|a| view! { <ActionPanel code=detail.code.clone() version=detail.version action=*a fee=fee act draft /> }).collect_view().into_any()
-            }}
-        </section>
+        <Actions code=detail.code.clone() version=detail.version allowed=detail.allowed_actions.clone() fee act draft />
         <section class="card">
             <h2>{move || t().case_timeline}</h2>
             <table class="table">
@@ -200,44 +195,5 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 </tbody>
             </table>
         </section>
-    }
-}
-
-/// One form per allowed action, with the inputs that action needs.
-#[component]
-fn ActionPanel(
-    code: String,
-    version: i32,
-    action: Action,
-    fee: i64,
-    act: ServerAction<ActOnCase>,
-    draft: Draft,
-) -> impl IntoView {
-    let t = use_texts();
-    let key = action.text_key();
-    let testid = format!("act-{}", action.id());
-    view! {
-        <ActionForm action=act attr:class="action-form">
-            <input type="hidden" name="code" value=code />
-            <input type="hidden" name="action" value=action.id() />
-            <input type="hidden" name="version" value=version />
-            {(action == Action::Pay).then(|| view! {
-                <label>{move || t().case_amount}<input name="amount" inputmode="numeric" value=fee.to_string() required /></label>
-            })}
-            {(action == Action::Deliver).then(|| view! {
-                <label>{move || t().case_receiver}<input name="receiver" required maxlength="200"
-                    prop:value=move || draft.receiver.get()
-                    on:input=move |ev| draft.receiver.set(event_target_value(&ev)) /></label>
-            })}
-            {(action != Action::Pay && action != Action::Deliver).then(|| view! {
-                <label>{move || if action.needs_reason() { t().case_reason } else { t().case_comment }}
-                    <textarea name="comment" maxlength="2000" required=action.needs_reason()
-                        prop:value=move || draft.comment.get()
-                        on:input=move |ev| draft.comment.set(event_target_value(&ev))></textarea></label>
-            })}
-            <button type="submit" data-testid=testid disabled=move || act.pending().get() class:danger=matches!(action, Action::Reject | Action::CancelPayment)>
-                {move || t().get(&key).unwrap_or_default()}
-            </button>
-        </ActionForm>
     }
 }
