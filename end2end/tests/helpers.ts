@@ -153,7 +153,7 @@ export async function registerCase(baseURL: string): Promise<{ code: string; pin
   });
   expect(res.status()).toBe(302);
   const receipt = res.headers()['location'];
-  expect(receipt).toMatch(/^\/staff\/cases\/\d{10}\/receipt$/);
+  expect(receipt).toMatch(/^\/staff\/cases\/\d{10}\/receipt\?print$/);
   const html = await (await desk.get(receipt)).text();
   const code = receipt.split('/')[3];
   const pin = /receipt-pin"[^>]*>(\d{6})</.exec(html)![1];

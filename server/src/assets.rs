@@ -2,7 +2,7 @@
 //! from the brotli and gzip copies that `cargo leptos build --release --precompress --split`
 //! writes beside each file. Only files whose name is taken from their final content are cached
 //! for a year; the rest are revalidated on each use (see `content_named`). Fonts and other
-//! public files are cached for a week. Anything else falls through to the Leptos file-and-error
+//! public files (and the favicon) are cached for a week. Anything else falls through to the Leptos file-and-error
 //! handler.
 
 use std::path::Path;
@@ -14,7 +14,10 @@ use axum::{
     middleware::Next,
     Router,
 };
-use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const ONE_WEEK: &str = "public, max-age=604800";
@@ -57,6 +60,12 @@ pub fn routes(site_root: &Path, hashed: bool) -> Router<AppState> {
             tower::ServiceBuilder::new()
                 .layer(cache(ONE_WEEK))
                 .service(files("fonts")),
+        )
+        .route_service(
+            "/favicon.ico",
+            tower::ServiceBuilder::new()
+                .layer(cache(ONE_WEEK))
+                .service(ServeFile::new(site_root.join("favicon.ico"))),
         )
 }
 

@@ -163,12 +163,8 @@ pub async fn register_case(
     .await
     {
         Ok(created) => {
-            super::redirect(&super::path_of(&[
-                "staff",
-                "cases",
-                &created.code,
-                "receipt",
-            ]));
+            let receipt = super::path_of(&["staff", "cases", &created.code, "receipt"]);
+            super::redirect(&format!("{receipt}?print"));
             Ok(Some(created))
         }
         Err(err) => super::back_to_form("/staff/cases/new", kept, err).await,

@@ -698,7 +698,7 @@ async fn login_form_issues_a_fresh_http_only_session(kind: Db) {
         .await;
     let location = good.headers()["location"].to_str().unwrap().to_string();
     assert!(
-        location.starts_with("/staff/cases/12") && location.ends_with("/receipt"),
+        location.starts_with("/staff/cases/12") && location.ends_with("/receipt?print"),
         "{location}"
     );
     let receipt = app

@@ -18,6 +18,31 @@ pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let receipt = Resource::new(code, get_receipt);
+    // "Register and print" lands here with `?print`: the print dialog opens once the receipt is
+    // on screen, and the flag leaves the address so a reload does not print again.
+    #[cfg(feature = "hydrate")]
+    {
+        let query = leptos_router::hooks::use_query_map();
+        Effect::new(move |printed: Option<bool>| {
+            if printed == Some(true) {
+                return true;
+            }
+            let wanted = query.with(|q| q.get("print").is_some());
+            let shown = receipt.with(|r| matches!(r, Some(Ok(_))));
+            if !(wanted && shown) {
+                return false;
+            }
+            if let Ok(history) = window().history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("/staff/cases/{}/receipt", code())),
+                );
+            }
+            request_animation_frame(print_page);
+            true
+        });
+    }
     view! {
         <Title text=move || t().receipt_title />
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
@@ -39,6 +64,10 @@ pub fn ReceiptPage() -> impl IntoView {
                             </dl>
                             <div class="qr" inner_html=r.qr_svg.clone()></div>
                             <p class="track-url">{move || t().receipt_track}" "<a href=r.track_url.clone()>{r.track_url.clone()}</a></p>
+                            <p class="no-print">
+                                <button type="button" class="primary js-only" data-testid="print-receipt" on:click=move |_| print_page()>{move || t().receipt_print}</button>
+                                <span class="nojs-only" data-testid="print-hint">{move || t().receipt_print_hint}</span>
+                            </p>
                             <p class="no-print"><a href=format!("/staff/cases/{}", c.code)>{move || t().case_title}" "{c.code.clone()}</a></p>
                         </article>
                     }.into_any()
@@ -46,4 +75,9 @@ pub fn ReceiptPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    let _ = window().print();
 }
