@@ -173,10 +173,10 @@ export const WORKFLOW: [string, string, Record<string, string>][] = [
   ['desk.1201', 'deliver', { receiver: NAME_LATIN }],
 ];
 
-/** Takes a fresh case through every step to hand-over. */
-export async function deliver(baseURL: string, code: string) {
+/** Takes a fresh case through every step to hand-over, or through the first `steps` of them. */
+export async function deliver(baseURL: string, code: string, steps = WORKFLOW.length) {
   let version = 1;
-  for (const [who, action, fields] of WORKFLOW) {
+  for (const [who, action, fields] of WORKFLOW.slice(0, steps)) {
     const extra = { ...fields };
     const ctx = await staff(baseURL, who);
     if (action === 'pay') {

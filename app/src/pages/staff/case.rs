@@ -158,7 +158,7 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 <dt>{move || t().case_applicant}</dt>
                 <dd>{d.applicant_name_km.clone()}" · "{d.applicant_name_latin.clone()}{d.applicant_phone.clone().map(|p| format!(" · {p}"))}</dd>
                 <dt>{move || t().case_fee}</dt>
-                <dd>{move || format_riel(fee, locale.get())}" ("{let quantity = d.quantity as i64; move || format_number(quantity, locale.get())}" × "{move || format_riel(d.fee_per_unit, locale.get())}")"
+                <dd data-testid="case-fee">{move || format_riel(fee, locale.get())}" ("{let quantity = d.quantity as i64; move || format_number(quantity, locale.get())}" × "{move || format_riel(d.fee_per_unit, locale.get())}")"
                     {d.receipt_number.clone().map(|r| format!(" · {r}"))}</dd>
                 <dt>{move || t().case_address}</dt>
                 <dd>{let (km, la) = (d.address_km.clone().unwrap_or_default(), d.address_latin.clone().unwrap_or_default()); move || locale.get().pick(&km, &la).to_string()}</dd>

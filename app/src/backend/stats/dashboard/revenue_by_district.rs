@@ -60,7 +60,7 @@ pub(super) fn chart(cx: &Context<'_>) -> ChartData {
     let mut note = t.chart_revenue_by_district_note.to_string();
     if rows.len() > TOP_DISTRICTS {
         let others: i64 = rows[TOP_DISTRICTS..].iter().map(|r| r.revenue).sum();
-        note.push_str(". ");
+        note.push(' ');
         note.push_str(&fill(
             t.stats_others_revenue,
             &[
