@@ -76,11 +76,11 @@ test('a case returned for correction waits for the resubmission', async ({ page 
   // The case waits in the chief's inbox.
   await expect(page.locator('table.table tbody')).toContainText(code);
   await act(page, info, code, 'return', { comment: 'The family book copy is missing' });
-  await expect(page.getByTestId('case-stage')).toContainText('returned_to_citizen');
+  await expect(page.getByTestId('case-stage')).toContainText('ត្រលប់ទៅអ្នកស្នើសុំដើម្បីកែតម្រូវ');
   await expect(page.getByTestId('act-forward')).toHaveCount(0);
   await signIn(page, info, 'desk.1201');
   await act(page, info, code, 'resubmit', { comment: 'Brought the copy' });
-  await expect(page.getByTestId('case-stage')).toContainText('active');
+  await expect(page.getByTestId('case-stage')).toContainText('កំពុងដំណើរការ');
   await signIn(page, info, 'chief.1201');
   await page.goto(`/staff/cases/${code}`);
   await expect(page.getByTestId('act-forward')).toBeVisible();
