@@ -17,7 +17,8 @@ pub fn PageError(err: AppError) -> impl IntoView {
     let signed_in = use_context::<SignedIn>();
     let refused = matches!(err, AppError::Forbidden | AppError::Unauthorized);
     let err = StoredValue::new(err);
-    let sign_in = move || view! { <a href="/login" data-testid="sign-in-link">{move || t().login_title}</a> };
+    let sign_in =
+        move || view! { <a href="/login" data-testid="sign-in-link">{move || t().login_title}</a> };
     view! {
         <div class="error page-error" role="alert" data-testid="page-error">
             <p>{move || err.with_value(|e| error_message(t(), e))}</p>

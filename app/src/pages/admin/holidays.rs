@@ -4,9 +4,9 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
-    components::page_error::PageError,
     api::admin::{list_holidays, DeleteHoliday, SaveHoliday},
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
+    components::page_error::PageError,
     format::format_date,
     i18n::{use_locale, use_texts},
 };

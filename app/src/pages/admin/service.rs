@@ -4,9 +4,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminNav;
 use crate::{
-    components::page_error::PageError,
     api::admin::{get_service_edit, SaveService},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::page_error::PageError,
     domain::{workflow::MANDATORY_STAGES, Stage},
     i18n::{use_locale, use_texts},
     types::admin::ServiceEdit,

@@ -4,8 +4,8 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
-    components::page_error::PageError,
     api::admin::list_services_admin,
+    components::page_error::PageError,
     format::format_riel,
     i18n::{use_locale, use_texts},
 };

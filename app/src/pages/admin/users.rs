@@ -4,12 +4,12 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::AdminNav;
 use crate::{
-    components::page_error::PageError,
     api::{
         admin::{list_staff, CreateStaff, ResetStaffPassword, SetStaffActive},
         catalogue::list_catalogue,
     },
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
+    components::page_error::PageError,
     i18n::{fill, use_locale, use_texts},
     types::admin::{StaffAccount, StaffPage},
 };

@@ -8,9 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::period;
 use crate::domain::calendar::local_date;
 use crate::{
-    components::page_error::PageError,
     api::quality_audits::{get_audit, AssignAuditCase},
     components::form_feedback::{action_error, FormNotice},
+    components::page_error::PageError,
     format::{format_date, format_number},
     i18n::{fill, use_locale, use_texts},
     types::quality_audits::AuditView,

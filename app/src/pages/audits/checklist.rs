@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::period;
 use crate::{
-    components::page_error::PageError,
     api::quality_audits::{get_checklist, RecordChecklist},
+    components::page_error::PageError,
     format::{format_date, format_riel},
     i18n::{fill, use_locale, use_texts},
     types::quality_audits::ChecklistView,

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 
 use super::period;
 use crate::{
-    components::page_error::PageError,
     api::quality_audits::list_audits,
+    components::page_error::PageError,
     format::format_number,
     i18n::{fill, use_locale, use_texts},
     types::quality_audits::AuditListItem,

@@ -3,9 +3,9 @@ use leptos_meta::Title;
 
 use super::officer_label;
 use crate::{
-    components::page_error::PageError,
     api::quality_audits::{new_audit_form, DrawAudit},
     components::form_feedback::{action_error, use_form_values, FieldMessage, FormNotice},
+    components::page_error::PageError,
     i18n::{use_locale, use_texts},
     types::quality_audits::{DrawDefaults, CAP_MAX, PER_OFFICE_MAX},
 };

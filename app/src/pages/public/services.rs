@@ -9,8 +9,8 @@ use leptos_router::{
 };
 
 use crate::{
-    components::page_error::PageError,
     api::public::get_catalogue,
+    components::page_error::PageError,
     format::format_riel,
     i18n::{use_locale, use_texts},
     types::{Catalogue, ServiceSummary},

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 
 use super::{part_label, period_title, unit_name};
 use crate::{
-    components::page_error::PageError,
     api::reports::get_report_choices,
+    components::page_error::PageError,
     format::localize_digits,
     i18n::{use_locale, use_texts},
     types::reports::{PeriodPart, ReportChoices},

@@ -10,8 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{period_title, unit_name};
 use crate::{
-    components::page_error::PageError,
     api::reports::get_report,
+    components::page_error::PageError,
     format::{format_date, format_number, format_percent, format_riel, format_tenths},
     i18n::{fill, use_locale, use_texts, Texts},
     types::reports::{Report, UnitKind},

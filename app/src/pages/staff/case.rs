@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use actions::Actions;
 use crate::{
-    components::page_error::PageError,
     api::cases::{get_case, ActOnCase},
+    components::page_error::PageError,
     error::AppError,
     format::{format_date, format_date_time, format_number, format_riel},
     i18n::{fill, use_locale, use_texts, Texts},
     types::CaseDetail,
 };
+use actions::Actions;
 
 /// The message for an error in the user's language.
 pub fn error_text(t: &'static Texts, err: &AppError) -> &'static str {

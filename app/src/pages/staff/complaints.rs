@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::page_error::PageError,
     api::complaints::{office_complaints, AnswerComplaint},
     components::form_feedback::{action_error, FieldMessage, FormNotice},
+    components::page_error::PageError,
     format::format_date,
     i18n::{use_locale, use_texts},
     types::complaints::{ComplaintStatus, StaffComplaint},

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::{
-    components::page_error::PageError,
     api::cases::get_inbox,
+    components::page_error::PageError,
     format::{format_date, format_number},
     i18n::{use_locale, use_texts},
 };

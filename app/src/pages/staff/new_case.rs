@@ -2,12 +2,8 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Form;
 
-use address::AddressFields;
 use crate::{
-    api::{
-        cases::RegisterCase,
-        catalogue::list_catalogue,
-    },
+    api::{cases::RegisterCase, catalogue::list_catalogue},
     components::{
         applicant_fields::ApplicantFields,
         form_feedback::{action_error, use_form_values, FieldMessage},
@@ -15,6 +11,7 @@ use crate::{
     format::{format_number, format_riel},
     i18n::{use_locale, use_texts},
 };
+use address::AddressFields;
 
 mod address;
 

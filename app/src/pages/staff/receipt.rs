@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    components::page_error::PageError,
     api::cases::get_receipt,
+    components::page_error::PageError,
     format::{format_date, format_riel},
     i18n::{use_locale, use_texts},
 };

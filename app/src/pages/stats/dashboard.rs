@@ -4,8 +4,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::{chart_card::ChartCard, filters::StatsFilters};
 use crate::{
-    components::page_error::PageError,
     api::stats::get_dashboard,
+    components::page_error::PageError,
     error::AppError,
     format::{format_number, format_riel},
     i18n::{fill, use_locale, use_texts, Locale, Texts},

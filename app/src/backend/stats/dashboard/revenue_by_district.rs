@@ -64,7 +64,10 @@ pub(super) fn chart(cx: &Context<'_>) -> ChartData {
         note.push_str(&fill(
             t.stats_others_revenue,
             &[
-                ("n", &format_number((rows.len() - TOP_DISTRICTS) as i64, locale)),
+                (
+                    "n",
+                    &format_number((rows.len() - TOP_DISTRICTS) as i64, locale),
+                ),
                 ("amount", &format_riel(others, locale)),
             ],
         ));

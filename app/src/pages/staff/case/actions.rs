@@ -23,7 +23,9 @@ pub fn Actions(
     let t = use_texts();
     let mut allowed = allowed;
     allowed.sort_by_key(|a| a.weight());
-    let first_onward = allowed.iter().position(|a| a.weight() == ActionWeight::Onward);
+    let first_onward = allowed
+        .iter()
+        .position(|a| a.weight() == ActionWeight::Onward);
     let panel = |action: Action, primary: bool| {
         view! { <ActionPanel code=code.clone() version action fee act draft primary /> }
     };
