@@ -1,6 +1,7 @@
-import { test, expect, Page, TestInfo } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import {
-  WORKFLOW, caseAwaitingChiefCheck, choose, chooseAddress, deliver, jsEnabled, ready, registerCase, signIn, staff,
+  WORKFLOW, caseAwaitingChiefCheck, choose, chooseAddress, deliver, jsEnabled, ready, registerCase,
+  registerThroughTheForm, signIn, staff,
 } from './helpers';
 
 // What new users stumbled on the first time they used the system (issue 18), each checked the
@@ -209,26 +210,6 @@ test('"register and print" prints, and the receipt has a print button', async ({
     await expect(page.getByTestId('print-receipt')).toBeHidden();
   }
 });
-
-async function registerThroughTheForm(page: Page, info: TestInfo): Promise<string> {
-  await page.goto('/staff/cases/new');
-  await ready(page, info);
-  await choose(page, info, 'select[name="sector"]', () => '17');
-  await choose(page, info, '[data-testid="service-select"]', (v) => v[0]);
-  await chooseAddress(page, info, 'province', () => '12');
-  await chooseAddress(page, info, 'district', (v) => v[0]);
-  await chooseAddress(page, info, 'commune', (v) => v[0]);
-  const form = page.getByTestId('register-form');
-  for (const box of await form.locator('input[type="checkbox"]').all()) await box.check();
-  await form.locator('[name="name_km"]').fill('ចាន់ សុភា');
-  await form.locator('[name="name_latin"]').fill('CHAN SOPHEA');
-  await form.locator('[name="sex"]').selectOption('F');
-  await form.locator('[name="phone"]').fill('012 777 888');
-  await page.getByTestId('village-select').selectOption('12010101');
-  await page.getByTestId('register-submit').click();
-  await expect(page).toHaveURL(/\/staff\/cases\/\d{10}\/receipt/);
-  return (await page.getByTestId('receipt-code').textContent())!.trim();
-}
 
 test('a phone user rates with thumb-sized choices on one row, under a compact header', async ({ page, baseURL }, info) => {
   test.setTimeout(90_000);
