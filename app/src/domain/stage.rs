@@ -128,11 +128,6 @@ impl Channel {
             Channel::Online => "online",
         }
     }
-
-    /// The locale key of the channel's name, e.g. `channel_online`.
-    pub fn text_key(self) -> String {
-        format!("channel_{}", self.id())
-    }
 }
 
 #[cfg(test)]
