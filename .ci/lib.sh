@@ -54,7 +54,7 @@ ensure_rust_tools() {
 
 ensure_npm_packages() {
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/@playwright/test ] \
-     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+     || [ ! -d node_modules/bakong-khqr ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     step "installing npm packages (wasm-opt, Playwright)"
     npm ci --no-audit --no-fund --loglevel=error
   fi

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod complaints;
 pub mod offices;
+pub mod payments;
 pub mod prefs;
 pub mod public;
 pub mod quality_audits;

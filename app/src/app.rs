@@ -113,6 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/services") view={Lazy::<ServicesAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/services/:id") view={Lazy::<ServiceAdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/payment-account") view={Lazy::<PaymentAccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/payments") view={Lazy::<ReconciliationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits") view={Lazy::<AuditsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits/new") view={Lazy::<NewAuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits/:id") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />

@@ -15,6 +15,7 @@ pub mod flash;
 pub mod geo;
 pub mod inbox;
 pub mod offices;
+pub mod payments;
 pub mod public;
 pub mod quality_audits;
 pub mod rate_limit;

@@ -2,6 +2,7 @@
 
 pub mod applicant_fields;
 pub mod form_feedback;
+pub mod khqr_card;
 pub mod language_switch;
 pub mod layout;
 pub mod office_select;

@@ -24,6 +24,7 @@ pub(crate) use stored_enum;
 pub mod access;
 pub mod calendar;
 mod codes;
+pub mod khqr;
 pub mod password;
 mod role;
 mod stage;

@@ -234,6 +234,7 @@ pub enum StaffPage {
     Case,
     Receipt,
     Complaints,
+    Payments,
 }
 
 /// The split point of the office staff's pages.
@@ -243,6 +244,7 @@ fn staff_area(page: StaffPage) -> AnyView {
     use pages::staff::complaints::StaffComplaintsPage;
     use pages::staff::inbox::InboxPage;
     use pages::staff::new_case::NewCasePage;
+    use pages::staff::payments::ReconciliationPage;
     use pages::staff::receipt::ReceiptPage;
     match page {
         StaffPage::Inbox => view! { <InboxPage /> }.into_any(),
@@ -250,6 +252,25 @@ fn staff_area(page: StaffPage) -> AnyView {
         StaffPage::Case => view! { <CasePage /> }.into_any(),
         StaffPage::Receipt => view! { <ReceiptPage /> }.into_any(),
         StaffPage::Complaints => view! { <StaffComplaintsPage /> }.into_any(),
+        StaffPage::Payments => view! { <ReconciliationPage /> }.into_any(),
+    }
+}
+
+pub struct ReconciliationRoute;
+
+impl LazyRoute for ReconciliationRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        staff_area(StaffPage::Payments).await
+    }
+    // The router awaits this before hydrating a page loaded directly, so the area's chunk is
+    // there when its view hydrates; without it the page hydrates against a missing view.
+    async fn preload() {
+        #[cfg(feature = "hydrate")]
+        __preload_staff_area().await;
     }
 }
 
@@ -437,12 +458,14 @@ pub enum AdminPage {
     Services,
     Service,
     Holidays,
+    PaymentAccount,
 }
 
 /// The split point of the administration screens.
 #[lazy]
 fn admin_area(page: AdminPage) -> AnyView {
     use pages::admin::holidays::HolidaysPage;
+    use pages::admin::payment_account::PaymentAccountAdminPage;
     use pages::admin::service::ServiceAdminPage;
     use pages::admin::services::ServicesAdminPage;
     use pages::admin::users::UsersPage;
@@ -451,6 +474,25 @@ fn admin_area(page: AdminPage) -> AnyView {
         AdminPage::Services => view! { <ServicesAdminPage /> }.into_any(),
         AdminPage::Service => view! { <ServiceAdminPage /> }.into_any(),
         AdminPage::Holidays => view! { <HolidaysPage /> }.into_any(),
+        AdminPage::PaymentAccount => view! { <PaymentAccountAdminPage /> }.into_any(),
+    }
+}
+
+pub struct PaymentAccountRoute;
+
+impl LazyRoute for PaymentAccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        admin_area(AdminPage::PaymentAccount).await
+    }
+    // The router awaits this before hydrating a page loaded directly, so the area's chunk is
+    // there when its view hydrates; without it the page hydrates against a missing view.
+    async fn preload() {
+        #[cfg(feature = "hydrate")]
+        __preload_admin_area().await;
     }
 }
 

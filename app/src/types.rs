@@ -21,6 +21,7 @@ impl KeptValues {
 
 pub mod admin;
 pub mod complaints;
+pub mod payments;
 pub mod quality_audits;
 pub mod reports;
 pub mod stats;
@@ -114,6 +115,9 @@ pub struct ActionRequest {
     pub amount: Option<i64>,
     #[serde(default)]
     pub receiver: Option<String>,
+    /// The bank's transaction hash when the cashier records a KHQR payment by hand.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -249,6 +253,8 @@ pub struct Receipt {
     pub case: CaseDetail,
     pub track_url: String,
     pub qr_svg: String,
+    /// The KHQR to pay the fee by, while it is unpaid and the office takes KHQR.
+    pub khqr: Option<payments::KhqrView>,
 }
 
 mod portal;

@@ -11,6 +11,7 @@ mod m20261123_000006_stats;
 mod m20261123_000007_quality_audits;
 mod m20261204_000008_flashes;
 pub mod m20261205_000009_constraints;
+pub mod m20261206_000010_khqr;
 mod reference;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_quality_audits::Migration),
             Box::new(m20261204_000008_flashes::Migration),
             Box::new(m20261205_000009_constraints::Migration),
+            Box::new(m20261206_000010_khqr::Migration),
         ]
     }
 }

@@ -60,6 +60,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StatsAction,
     },
+    /// KHQR payments.
+    Payments {
+        #[command(subcommand)]
+        action: PaymentsAction,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -97,6 +102,24 @@ pub enum StatsAction {
     Rebuild,
     /// Recompute the rollups and report whether they matched the kept ones.
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsAction {
+    /// Print the KHQR of up to COUNT cases waiting at a cashier of an office with a Bakong
+    /// account, one JSON object per line, so another implementation can check them.
+    Codes {
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        count: u64,
+    },
+    /// Print KHQRs for COUNT made-up cases over every office, with varied names and fees, one
+    /// JSON object per line with what each must say. Touches no case.
+    Sample {
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        count: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +315,38 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let conn = open(&settings).await?;
             Migrator::up(&conn, None).await?;
             crate::stats::run(&conn, action).await
+        }
+        Command::Payments {
+            action: PaymentsAction::Codes { count },
+        } => {
+            let conn = open(&settings).await?;
+            Migrator::up(&conn, None).await?;
+            let codes = app::backend::payments::sample_codes(&conn, count, chrono::Utc::now())
+                .await
+                .map_err(|e| CliError::runtime(e.to_string()))?;
+            for (code, request) in codes {
+                let line = serde_json::json!({
+                    "case": code,
+                    "office": request.office_code,
+                    "amount": request.amount,
+                    "md5": request.md5,
+                    "payload": request.payload,
+                });
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Payments {
+            action: PaymentsAction::Sample { count, seed },
+        } => {
+            let conn = open(&settings).await?;
+            Migrator::up(&conn, None).await?;
+            let samples =
+                crate::payment_samples::samples(&conn, count, seed, chrono::Utc::now()).await?;
+            for sample in samples {
+                println!("{}", serde_json::to_string(&sample).unwrap_or_default());
+            }
+            Ok(())
         }
         Command::Audit {
             action: AuditAction::Verify,

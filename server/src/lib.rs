@@ -3,11 +3,13 @@
 pub mod api_v1;
 pub mod assets;
 pub mod backup;
+pub mod bakong;
 pub mod cli;
 pub mod exports;
 pub mod generate;
 pub mod kept;
 pub mod names;
+pub mod payment_samples;
 pub mod render_arena;
 pub mod reports;
 pub mod security;

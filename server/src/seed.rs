@@ -167,12 +167,62 @@ pub async fn load_demo_users(db: &DatabaseConnection) -> Result<usize, CliError>
     Ok(created)
 }
 
+/// A demo Bakong account for each demo office, so receipts show a KHQR out of the box. The
+/// `@demo` bank does not exist: real offices set theirs on `/admin/payment-account`.
+pub async fn load_demo_payment_accounts(db: &DatabaseConnection) -> Result<usize, CliError> {
+    use app::{
+        backend::{
+            entities::{district, province},
+            payments,
+        },
+        domain::khqr::{PaymentAccount, PaymentAccountInput, MAX_CITY, MAX_MERCHANT_NAME},
+    };
+    let fit = |text: String, max: usize| text.chars().take(max).collect::<String>();
+    let mut added = 0;
+    for office in DEMO_OFFICES {
+        let Some(d) = district::Entity::find_by_id(office).one(db).await? else {
+            continue;
+        };
+        let city = province::Entity::find_by_id(d.province_code.clone())
+            .one(db)
+            .await?
+            .map(|p| p.name_latin)
+            .unwrap_or_default();
+        let input = PaymentAccountInput {
+            account_id: format!("owso_{office}@demo"),
+            merchant_name: fit(format!("OWSO {}", d.name_latin), MAX_MERCHANT_NAME),
+            merchant_name_km: fit(format!("{}{}", d.type_km, d.name_km), MAX_MERCHANT_NAME),
+            city: fit(city, MAX_CITY),
+            merchant_id: String::new(),
+            acquiring_bank: String::new(),
+        };
+        let account = PaymentAccount::parse(&input).map_err(|errors| {
+            CliError::runtime(format!("demo payment account for {office}: {errors:?}"))
+        })?;
+        if payments::seed_account(db, office, &account, chrono::Utc::now())
+            .await
+            .map_err(|e| CliError::runtime(e.to_string()))?
+        {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
 /// `owso seed --demo`: catalogue, demo users, then cases when the database has none.
 pub async fn demo(db: &DatabaseConnection, cases: u64) -> Result<(), CliError> {
     let added = load_catalogue(db).await?;
     println!("demo catalogue: {added} services added (demo data)");
     let users = load_demo_users(db).await?;
     println!("demo users: {users} added (password {DEMO_PASSWORD})");
+    // A database migrated only part way (as a migration test sets up) has no accounts table yet.
+    if migration::SchemaManager::new(db)
+        .has_table("office_payment_accounts")
+        .await?
+    {
+        let accounts = load_demo_payment_accounts(db).await?;
+        println!("demo KHQR accounts: {accounts} added");
+    }
     let existing = case::Entity::find().count(db).await?;
     if existing == 0 && cases > 0 {
         let stats = crate::generate::generate(

@@ -165,6 +165,16 @@ pub async fn run(settings: Settings) -> Result<(), CliError> {
     init_tracing();
     let addr = settings.addr;
     let state = prepare(settings).await?;
+    match state.settings.bakong.clone() {
+        Some(bakong) => {
+            crate::bakong::spawn(state.db.clone(), bakong)
+                .map_err(|e| CliError::runtime(format!("Bakong: {e}")))?;
+            tracing::info!("KHQR confirmations: asking the Bakong API");
+        }
+        None => tracing::info!(
+            "KHQR confirmations: no OWSO_BAKONG_TOKEN, so payments come in through the cashier only"
+        ),
+    }
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::usage(format!("OWSO_ADDR: cannot listen on {addr}: {e}")))?;

@@ -45,3 +45,6 @@ mod hardening;
 
 #[path = "integration/constraints.rs"]
 mod constraints;
+
+#[path = "integration/khqr.rs"]
+mod khqr;

@@ -35,6 +35,7 @@ pub async fn act_on_case(
     comment: Option<String>,
     amount: Option<String>,
     receiver: Option<String>,
+    reference: Option<String>,
 ) -> Result<i32, AppError> {
     let user = super::with_status(super::current_user().await)?;
     let db = crate::backend::state::db()?;
@@ -55,6 +56,7 @@ pub async fn act_on_case(
         comment,
         amount,
         receiver,
+        reference,
     };
     let result =
         crate::backend::workflow::act(&db, &user, &code, request, ip, chrono::Utc::now()).await;
@@ -190,9 +192,17 @@ pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
                 .build()
         })
         .map_err(|_| AppError::Internal)?;
+    // A receipt without its payment code still serves; the cashier takes cash.
+    let khqr = crate::backend::payments::code_for_case_code(&db, &case.code, chrono::Utc::now())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(case = %case.code, error = %e, "no KHQR on the receipt");
+            None
+        });
     Ok(Receipt {
         case,
         track_url,
         qr_svg,
+        khqr,
     })
 }

@@ -92,7 +92,21 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
         }
         None => None,
     };
-    Ok(GrantedTrack { view, new_pin })
+    let khqr = if view.stage == crate::domain::Stage::Cashier && !view.paid {
+        crate::backend::payments::code_for_case_code(&state.db, &view.code, now)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(case = %view.code, error = %e, "no KHQR on the status page");
+                None
+            })
+    } else {
+        None
+    };
+    Ok(GrantedTrack {
+        view,
+        new_pin,
+        khqr,
+    })
 }
 
 /// Leaves this browser a grant for `code` and, for a new application, its PIN to show once.

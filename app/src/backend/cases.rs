@@ -55,10 +55,27 @@ pub struct NewEvent {
 
 /// Appends to a case's timeline inside the caller's transaction; `(case_id, seq)` is unique, so
 /// a second writer at the same position fails instead of leaving a gap or a duplicate.
+/// Who a timeline line names: a staff member, the system (a bank confirmation) or nobody (the
+/// citizen applying online).
+#[derive(Debug, Clone, Default)]
+pub struct EventActor {
+    pub user_id: Option<i32>,
+    pub name: Option<String>,
+}
+
+impl From<Option<&CurrentUser>> for EventActor {
+    fn from(user: Option<&CurrentUser>) -> Self {
+        Self {
+            user_id: user.map(|u| u.id),
+            name: user.map(|u| u.full_name.clone()),
+        }
+    }
+}
+
 pub async fn append_event(
     txn: &DatabaseTransaction,
     event: NewEvent,
-    user: Option<&CurrentUser>,
+    actor: EventActor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     case_event::ActiveModel {
@@ -68,8 +85,8 @@ pub async fn append_event(
         from_stage: Set(event.from),
         to_stage: Set(Some(event.to)),
         status_after: Set(event.status),
-        actor_user_id: Set(user.map(|u| u.id)),
-        actor_name: Set(user.map(|u| u.full_name.clone())),
+        actor_user_id: Set(actor.user_id),
+        actor_name: Set(actor.name),
         comment: Set(event.comment),
         at: Set(now),
         ..Default::default()

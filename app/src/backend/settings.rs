@@ -18,6 +18,69 @@ pub struct Settings {
     /// `OWSO_TRACK_RATE_LIMIT`: public status lookups allowed per client address and window,
     /// written `20/10m` (also `s` and `h`).
     pub track_rate_limit: RateLimit,
+    /// `OWSO_BAKONG_URL`, `OWSO_BAKONG_TOKEN`, `OWSO_BAKONG_INTERVAL`: the Bakong Open API that
+    /// confirms KHQR payments. Absent without a token: payments then come in through the cashier.
+    pub bakong: Option<BakongSettings>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BakongSettings {
+    pub url: String,
+    pub token: Secret,
+    /// How often young payment requests are asked about.
+    pub interval: std::time::Duration,
+}
+
+/// A credential that never reaches a log line, however the settings are printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+pub const DEFAULT_BAKONG_URL: &str = "https://api-bakong.nbc.gov.kh";
+
+fn bakong_from(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<BakongSettings>, String> {
+    let Some(token) = lookup("OWSO_BAKONG_TOKEN").filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let url = lookup("OWSO_BAKONG_URL")
+        .unwrap_or_else(|| DEFAULT_BAKONG_URL.to_string())
+        .trim_end_matches('/')
+        .to_string();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!(
+            "OWSO_BAKONG_URL: {url:?} must start with http:// or https://"
+        ));
+    }
+    let interval = match lookup("OWSO_BAKONG_INTERVAL") {
+        None => std::time::Duration::from_secs(5),
+        Some(v) => v
+            .trim()
+            .trim_end_matches('s')
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=3600).contains(n))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| format!("OWSO_BAKONG_INTERVAL: {v:?} is not seconds from 1 to 3600"))?,
+    };
+    Ok(Some(BakongSettings {
+        url,
+        token: Secret::new(token.trim().to_string()),
+        interval,
+    }))
 }
 
 /// At most `max` requests per `window_secs`, per client address.
@@ -109,7 +172,9 @@ impl Settings {
             None => RateLimit::TRACK_DEFAULT,
             Some(v) => RateLimit::parse(&v).map_err(|e| format!("OWSO_TRACK_RATE_LIMIT: {e}"))?,
         };
+        let bakong = bakong_from(&lookup)?;
         Ok(Settings {
+            bakong,
             database_url,
             addr,
             site_root,
@@ -156,6 +221,23 @@ mod tests {
                 .unwrap()
                 .secure_cookies
         );
+    }
+
+    #[test]
+    fn bakong_runs_only_with_a_token_and_never_prints_it() {
+        assert!(with(&[]).unwrap().bakong.is_none());
+        let set = with(&[
+            ("OWSO_BAKONG_TOKEN", "eyJ-secret"),
+            ("OWSO_BAKONG_INTERVAL", "10"),
+        ])
+        .unwrap()
+        .bakong
+        .unwrap();
+        assert_eq!(set.url, DEFAULT_BAKONG_URL);
+        assert_eq!(set.interval, std::time::Duration::from_secs(10));
+        assert!(!format!("{set:?}").contains("eyJ-secret"));
+        assert!(with(&[("OWSO_BAKONG_TOKEN", "t"), ("OWSO_BAKONG_URL", "ftp://x")]).is_err());
+        assert!(with(&[("OWSO_BAKONG_TOKEN", "t"), ("OWSO_BAKONG_INTERVAL", "0")]).is_err());
     }
 
     #[test]

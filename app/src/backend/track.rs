@@ -19,7 +19,9 @@ use super::{
     stats::rollup::Deltas,
 };
 use crate::{
-    domain::{workflow::CaseEventKind, CaseStatus, Pin, RegistrationCode, Stage},
+    domain::{
+        khqr::PaymentChannel, workflow::CaseEventKind, CaseStatus, Pin, RegistrationCode, Stage,
+    },
     error::{AppError, FieldError},
     types::{OfficeContact, TrackStep, TrackView},
 };
@@ -52,6 +54,7 @@ struct OpenedCase {
     #[sea_orm(nested)]
     case: case::Model,
     live_paid_at: Option<DateTime<Utc>>,
+    live_channel: Option<PaymentChannel>,
     feedback_rating: Option<i16>,
 }
 
@@ -115,6 +118,15 @@ async fn find_case(
                 Some(payment::is_live()),
             ),
             "live_paid_at",
+        )
+        .column_as(
+            of_this_case(
+                payment::Entity,
+                payment::Column::CaseId,
+                payment::Column::Channel,
+                Some(payment::is_live()),
+            ),
+            "live_channel",
         )
         .column_as(
             of_this_case(
@@ -275,6 +287,7 @@ async fn view_of(
     let OpenedCase {
         case: c,
         live_paid_at: paid_at,
+        live_channel,
         feedback_rating: rating,
     } = opened;
     let service = reference.service(db, c.service_id).await?;
@@ -316,6 +329,7 @@ async fn view_of(
         fee_total: c.fee_total,
         paid: paid_at.is_some(),
         paid_on: paid_at.map(local_date),
+        paid_by: live_channel,
         ready_for_pickup: stage == Stage::Returned && status == CaseStatus::Active,
         delivered_on: c.delivered_at.map(local_date),
         can_give_feedback: status == CaseStatus::Delivered && rating.is_none(),

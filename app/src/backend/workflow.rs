@@ -12,15 +12,17 @@ use super::{
     audit::{self, AuditEvent},
     auth::CurrentUser,
     calendar::{self, local_date},
-    cases::{append_event, find_in_scope, step_due, workflow_of, NewEvent},
+    cases::{append_event, find_in_scope, step_due, workflow_of, EventActor, NewEvent},
     db::{begin_write, next_in_sequence, Sequence},
     entities::{case, case_event, payment},
+    payments::{self, BankConfirmation},
     stats::rollup::{record_case_change, CaseFigures},
 };
 use crate::{
     domain::{
+        khqr::PaymentChannel,
         workflow::{decide, Action, ActorFacts, CaseFacts, Clock, Transition},
-        CaseStatus, Holidays, Stage,
+        CaseStatus, Holidays, RegistrationCode, Role, Stage,
     },
     error::{AppError, FieldError},
     types::ActionRequest,
@@ -28,6 +30,62 @@ use crate::{
 
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 const MAX_RECEIVER_CHARS: usize = 200;
+const MAX_REFERENCE_CHARS: usize = 64;
+
+/// Who carries out an action.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    Staff(&'a CurrentUser),
+    /// The Bakong confirmation task. It may only take the fee, as a cashier would, and marks the
+    /// payment request paid in the same transaction.
+    Bank(&'a BankConfirmation),
+}
+
+impl<'a> Actor<'a> {
+    fn user(self) -> Option<&'a CurrentUser> {
+        match self {
+            Actor::Staff(user) => Some(user),
+            Actor::Bank(_) => None,
+        }
+    }
+
+    fn facts(self) -> ActorFacts<'a> {
+        match self {
+            Actor::Staff(user) => ActorFacts {
+                role: user.role,
+                sectors: &user.sectors,
+            },
+            Actor::Bank(_) => ActorFacts {
+                role: Role::Cashier,
+                sectors: &[],
+            },
+        }
+    }
+
+    fn audit(self, ip: Option<String>) -> AuditEvent {
+        match self {
+            Actor::Staff(user) => user.audit_actor(ip),
+            Actor::Bank(_) => AuditEvent {
+                actor_name: Some(BANK_ACTOR.into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn event(self) -> EventActor {
+        match self {
+            Actor::Staff(user) => Some(user).into(),
+            Actor::Bank(_) => EventActor {
+                user_id: None,
+                name: Some(BANK_ACTOR.into()),
+            },
+        }
+    }
+}
+
+/// The name the timeline and the audit log give a payment the bank confirmed; a proper noun,
+/// the same in both languages.
+pub const BANK_ACTOR: &str = "Bakong KHQR";
 
 /// The case's state after an action.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -47,6 +105,8 @@ struct ValidAction {
     amount: Option<i64>,
     comment: Option<String>,
     receiver: Option<String>,
+    /// The bank's transaction hash of a KHQR payment.
+    reference: Option<String>,
 }
 
 impl ValidAction {
@@ -55,7 +115,19 @@ impl ValidAction {
             .ok_or_else(|| AppError::field("action", "err_out_of_range"))?;
         let comment = non_blank(request.comment.as_deref());
         let receiver = non_blank(request.receiver.as_deref());
+        let reference = non_blank(request.reference.as_deref());
         let mut errors = Vec::new();
+        if let Some(reference) = &reference {
+            if action != Action::Pay {
+                errors.push(FieldError::new("reference", "err_out_of_range"));
+            } else if reference.len() > MAX_REFERENCE_CHARS
+                || !reference
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                errors.push(FieldError::new("reference", "err_khqr_reference"));
+            }
+        }
         if action.needs_reason() && comment.is_none() {
             errors.push(FieldError::new("comment", "err_reason_required"));
         }
@@ -83,7 +155,16 @@ impl ValidAction {
             amount: request.amount,
             comment,
             receiver,
+            reference,
         })
+    }
+
+    fn channel(&self) -> PaymentChannel {
+        if self.reference.is_some() {
+            PaymentChannel::Khqr
+        } else {
+            PaymentChannel::Cash
+        }
     }
 
     /// The line the timeline shows beside the action.
@@ -114,15 +195,31 @@ struct Granted {
 
 async fn grant(
     db: &DatabaseConnection,
-    user: &CurrentUser,
+    actor: Actor<'_>,
     code: &str,
     asked: &ValidAction,
 ) -> Result<Granted, AppError> {
-    let c = find_in_scope(db, user, code).await?;
-    // Only staff of the case's own office act on it; viewers see it, nothing more.
-    if !user.jurisdiction.acts_in_office(&c.office_code) {
-        return Err(AppError::IllegalTransition("wf_wrong_role".into()));
-    }
+    let c = match actor {
+        Actor::Staff(user) => {
+            let c = find_in_scope(db, user, code).await?;
+            // Only staff of the case's own office act on it; viewers see it, nothing more.
+            if !user.jurisdiction.acts_in_office(&c.office_code) {
+                return Err(AppError::IllegalTransition("wf_wrong_role".into()));
+            }
+            c
+        }
+        Actor::Bank(_) => {
+            if asked.action != Action::Pay {
+                return Err(AppError::IllegalTransition("wf_wrong_role".into()));
+            }
+            let code = RegistrationCode::parse(code).map_err(|_| AppError::NotFound)?;
+            case::Entity::find()
+                .filter(case::Column::Code.eq(code.as_str()))
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound)?
+        }
+    };
     if c.version != asked.version {
         return Err(AppError::Conflict);
     }
@@ -136,11 +233,7 @@ async fn grant(
         sector_id: c.sector_id,
         paid: live_payment.is_some(),
     };
-    let actor = ActorFacts {
-        role: user.role,
-        sectors: &user.sectors,
-    };
-    let transition = decide(&facts, &actor, asked.action)
+    let transition = decide(&facts, &actor.facts(), asked.action)
         .map_err(|e| AppError::IllegalTransition(e.text_key().into()))?;
     if asked.action == Action::Pay && asked.amount != Some(c.fee_total) {
         return Err(AppError::field("amount", "err_amount_must_equal_fee"));
@@ -228,7 +321,7 @@ async fn settle_payment(
     txn: &DatabaseTransaction,
     granted: &Granted,
     asked: &ValidAction,
-    user: &CurrentUser,
+    actor: Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<payment::Model>, AppError> {
     let c = &granted.case;
@@ -243,22 +336,32 @@ async fn settle_payment(
                 receipt_seq: Set(seq),
                 receipt_number: Set(format!("{}-{:02}-{:06}", c.office_code, year % 100, seq)),
                 amount: Set(c.fee_total),
-                cashier_user_id: Set(Some(user.id)),
+                cashier_user_id: Set(actor.user().map(|u| u.id)),
                 paid_at: Set(now),
                 cancelled_at: Set(None),
                 cancelled_by: Set(None),
                 cancel_reason: Set(None),
+                channel: Set(asked.channel()),
+                reference: Set(asked.reference.clone()),
                 ..Default::default()
             }
             .insert(txn)
-            .await?;
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(message))
+                    if message.contains("reference") =>
+                {
+                    AppError::field("reference", "err_khqr_reference_used")
+                }
+                _ => e.into(),
+            })?;
             Ok(Some(paid))
         }
         Action::CancelPayment => {
             if let Some(p) = granted.live_payment.clone() {
                 let mut pm: payment::ActiveModel = p.into();
                 pm.cancelled_at = Set(Some(now));
-                pm.cancelled_by = Set(Some(user.id));
+                pm.cancelled_by = Set(actor.user().map(|u| u.id));
                 pm.cancel_reason = Set(asked.comment.clone());
                 pm.update(txn).await?;
             }
@@ -276,8 +379,39 @@ pub async fn act(
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<ActionOutcome, AppError> {
+    carry_out(db, Actor::Staff(user), code, request, ip, now).await
+}
+
+/// Records a payment the bank confirmed: the `pay` action through the same state machine, audit
+/// chain and rollups as a cashier's, with the bank's transaction hash as its reference.
+pub async fn pay_by_bank(
+    db: &DatabaseConnection,
+    confirmation: &BankConfirmation,
+    code: &str,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<ActionOutcome, AppError> {
+    let request = ActionRequest {
+        action: Action::Pay.id().into(),
+        version,
+        comment: None,
+        amount: Some(confirmation.amount),
+        receiver: None,
+        reference: Some(confirmation.hash.clone()),
+    };
+    carry_out(db, Actor::Bank(confirmation), code, request, None, now).await
+}
+
+async fn carry_out(
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
+    code: &str,
+    request: ActionRequest,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<ActionOutcome, AppError> {
     let asked = ValidAction::parse(request)?;
-    let granted = grant(db, user, code, &asked).await?;
+    let granted = grant(db, actor, code, &asked).await?;
     let holidays = calendar::holidays(db).await?;
     let m = advanced(&granted, &asked, &holidays, now);
     let last_seq = last_event_seq(db, granted.case.id).await?;
@@ -295,7 +429,14 @@ pub async fn act(
     if updated.rows_affected != 1 {
         return Err(AppError::Conflict);
     }
-    let after_payment = settle_payment(&txn, &granted, &asked, user, now).await?;
+    let after_payment = settle_payment(&txn, &granted, &asked, actor, now).await?;
+    match (actor, &asked.reference) {
+        (Actor::Bank(confirmation), _) => payments::mark_paid(&txn, confirmation, now).await?,
+        (Actor::Staff(_), Some(reference)) if asked.action == Action::Pay => {
+            payments::settle_by_hand(&txn, c.id, reference, c.fee_total, now).await?
+        }
+        _ => {}
+    }
     let receipt_number = after_payment.as_ref().map(|p| p.receipt_number.clone());
     record_case_change(
         &txn,
@@ -314,7 +455,7 @@ pub async fn act(
             status: t.to_status,
             comment: asked.event_comment(receipt_number.as_ref()),
         },
-        Some(user),
+        actor.event(),
         now,
     )
     .await?;
@@ -328,8 +469,10 @@ pub async fn act(
             after: Some(serde_json::json!({
                 "stage": t.to_stage.id(), "status": t.to_status.id(), "version": c.version + 1,
                 "comment": asked.comment, "receipt": receipt_number,
+                "channel": (asked.action == Action::Pay).then(|| asked.channel().id()),
+                "reference": asked.reference,
             })),
-            ..user.audit_actor(ip)
+            ..actor.audit(ip)
         },
         now,
     )
@@ -366,6 +509,7 @@ mod tests {
             amount: None,
             comment: comment.map(str::to_string),
             receiver: receiver.map(str::to_string),
+            reference: None,
         }
     }
 

@@ -23,6 +23,9 @@ pub enum Area {
     Catalogue,
     /// Sample audits: province and national viewers.
     Audits,
+    /// The office's KHQR payments: the cashier who takes fees, the chief who cancels them, the
+    /// office administrator who sets the account.
+    Payments,
 }
 
 impl Role {
@@ -35,6 +38,7 @@ impl Role {
             Area::Accounts => matches!(self, Role::SystemAdmin | Role::OfficeAdmin),
             Area::Catalogue => self == Role::SystemAdmin,
             Area::Audits => matches!(self, Role::ProvinceViewer | Role::NationalViewer),
+            Area::Payments => matches!(self, Role::Cashier | Role::OfficeChief | Role::OfficeAdmin),
         }
     }
 
@@ -99,6 +103,10 @@ mod tests {
         assert_eq!(who(Area::Catalogue), ["system_admin"]);
         assert_eq!(who(Area::Accounts), ["office_admin", "system_admin"]);
         assert_eq!(who(Area::Audits), ["province_viewer", "national_viewer"]);
+        assert_eq!(
+            who(Area::Payments),
+            ["cashier", "office_chief", "office_admin"]
+        );
         assert_eq!(Role::NationalViewer.home(), "/stats");
         assert_eq!(Role::ProvinceViewer.home(), "/stats");
         assert_eq!(Role::SystemAdmin.home(), "/admin/users");

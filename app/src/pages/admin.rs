@@ -1,6 +1,7 @@
 //! Administration: staff accounts, the service catalogue and the holiday calendar.
 
 pub mod holidays;
+pub mod payment_account;
 pub mod service;
 pub mod services;
 pub mod users;
@@ -17,6 +18,7 @@ pub fn AdminNav(system_admin: bool) -> impl IntoView {
     view! {
         <nav class="sub-nav" aria-label=move || t().admin_title>
             <a href="/admin/users">{move || t().admin_users}</a>
+            <a href="/admin/payment-account" data-testid="nav-payment-account">{move || t().pay_account_title}</a>
             {system_admin.then(|| view! {
                 <a href="/admin/services">{move || t().admin_services}</a>
                 <a href="/admin/holidays">{move || t().admin_holidays}</a>

@@ -4,4 +4,5 @@ pub mod case;
 pub mod complaints;
 pub mod inbox;
 pub mod new_case;
+pub mod payments;
 pub mod receipt;

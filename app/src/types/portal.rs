@@ -35,6 +35,8 @@ pub struct TrackStep {
 pub struct GrantedTrack {
     pub view: TrackView,
     pub new_pin: Option<String>,
+    /// The KHQR to pay the fee by, while the case waits at the cashier unpaid.
+    pub khqr: Option<super::payments::KhqrView>,
 }
 
 /// A case as `/track` and `POST /api/v1/track` show it to whoever holds its code and PIN.
@@ -61,6 +63,8 @@ pub struct TrackView {
     pub fee_total: i64,
     pub paid: bool,
     pub paid_on: Option<NaiveDate>,
+    /// How the fee in force was paid: at the cashier or by KHQR.
+    pub paid_by: Option<crate::domain::khqr::PaymentChannel>,
     /// Finished and waiting at the front desk to be collected.
     pub ready_for_pickup: bool,
     pub delivered_on: Option<NaiveDate>,

@@ -102,7 +102,8 @@ async fn the_database_refuses_impossible_values_and_the_migration_applies_over_d
     .await;
 
     // Down takes the rules away; up puts them back only over rows that keep them.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    // Two steps: the KHQR migration, then the constraints.
+    Migrator::down(&db, Some(2)).await.unwrap();
     accepted(&db, BAD_STEP).await;
     let again = Migrator::up(&db, None).await;
     assert!(
@@ -130,6 +131,14 @@ fn the_enums_hold_exactly_the_values_the_database_allows() {
     assert_eq!(values::<Channel>(), rules::CHANNELS);
     assert_eq!(values::<CaseEventKind>(), rules::CASE_EVENT_KINDS);
     assert_eq!(values::<Role>(), rules::ROLES);
+    assert_eq!(
+        values::<app::domain::khqr::PaymentChannel>(),
+        migration::m20261206_000010_khqr::PAYMENT_CHANNELS
+    );
+    assert_eq!(
+        values::<app::domain::khqr::RequestState>(),
+        migration::m20261206_000010_khqr::REQUEST_STATES
+    );
     assert_eq!(values::<ComplaintStatus>(), rules::COMPLAINT_STATUSES);
     assert_eq!(
         app::types::complaints::COMPLAINT_CATEGORIES.as_slice(),

@@ -107,7 +107,7 @@ async fn direct_counts(app: &TestApp, from: NaiveDate, to: NaiveDate) -> BTreeMa
     out
 }
 
-async fn user_named(app: &TestApp, name: &str) -> app::backend::auth::CurrentUser {
+pub(crate) async fn user_named(app: &TestApp, name: &str) -> app::backend::auth::CurrentUser {
     let model = user::Entity::find()
         .filter(user::Column::Username.eq(name))
         .one(&app.db)

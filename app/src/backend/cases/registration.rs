@@ -388,7 +388,7 @@ async fn write(
             status: CaseStatus::Active,
             comment: None,
         },
-        valid.staff,
+        valid.staff.into(),
         now,
     )
     .await?;

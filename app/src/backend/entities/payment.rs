@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::khqr::PaymentChannel;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "payments")]
 pub struct Model {
@@ -16,6 +18,9 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     pub cancelled_by: Option<i32>,
     pub cancel_reason: Option<String>,
+    pub channel: PaymentChannel,
+    /// The bank's transaction hash of a KHQR payment; unique, so it pays one case at most.
+    pub reference: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -56,6 +56,7 @@ pub fn TrackPage() -> impl IntoView {
         })
     };
     let error = Signal::derive(move || lookup.value().get().and_then(Result::err));
+    notice_payment(granted);
     view! {
         <Title text=move || t().track_title />
         <Meta name="robots" content="noindex" />
@@ -72,7 +73,7 @@ pub fn TrackPage() -> impl IntoView {
                                 {move || fill(t().track_new_pin, &[("pin", &pin), ("code", &code)])}
                             </p>
                         })}
-                        <result::TrackResult view=found.view />
+                        <result::TrackResult view=found.view khqr=found.khqr />
                     }.into_any()
                 }
                 None => view! {
@@ -83,6 +84,49 @@ pub fn TrackPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// While the page shows a KHQR, asks every few seconds whether the bank has confirmed the payment
+/// and shows the paid status in place when it has. Only a confirmation reloads the page's data,
+/// so a notice shown once (a new PIN) stays on screen until then.
+fn notice_payment(granted: Resource<Option<crate::types::GrantedTrack>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let poll = StoredValue::new(None::<IntervalHandle>);
+        Effect::new(move |_| {
+            let waiting = granted.with(|g| match g {
+                Some(Some(found)) if found.khqr.is_some() => Some(found.view.code.clone()),
+                _ => None,
+            });
+            if let Some(handle) = poll.get_value() {
+                handle.clear();
+                poll.set_value(None);
+            }
+            let Some(code) = waiting else {
+                return;
+            };
+            let ask = move || {
+                let code = code.clone();
+                leptos::task::spawn_local(async move {
+                    if matches!(track_granted(code).await, Ok(now) if now.view.paid) {
+                        granted.refetch();
+                    }
+                });
+            };
+            poll.set_value(set_interval_with_handle(ask, PAYMENT_POLL).ok());
+        });
+        on_cleanup(move || {
+            if let Some(handle) = poll.get_value() {
+                handle.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = granted;
+}
+
+/// The issue asks for a confirmation on screen within 10 s; the server asks the bank every 5 s.
+#[cfg(feature = "hydrate")]
+const PAYMENT_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// "Please wait N minutes", rounded up, in the page's language.
 fn rate_text(retry_after_secs: u64) -> String {

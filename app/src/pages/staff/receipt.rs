@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::cases::get_receipt,
-    components::page_error::PageError,
+    components::{khqr_card::KhqrCard, page_error::PageError},
     format::{format_date, format_riel},
     i18n::{use_locale, use_texts},
 };
@@ -62,7 +62,13 @@ pub fn ReceiptPage() -> impl IntoView {
                                 <dt>{move || t().case_fee}</dt><dd>{move || format_riel(fee, locale.get())}</dd>
                                 <dt>{move || t().case_due}</dt><dd data-testid="receipt-due">{let due = c.due_on; move || format_date(due, locale.get())}</dd>
                             </dl>
-                            <div class="qr" inner_html=r.qr_svg.clone()></div>
+                            <div class="qr-pair">
+                                <figure class="qr">
+                                    <div inner_html=r.qr_svg.clone()></div>
+                                    <figcaption>{move || t().khqr_status_qr}</figcaption>
+                                </figure>
+                                {r.khqr.clone().map(|khqr| view! { <KhqrCard khqr /> })}
+                            </div>
                             <p class="track-url">{move || t().receipt_track}" "<a href=r.track_url.clone()>{r.track_url.clone()}</a></p>
                             <p class="no-print">
                                 <button type="button" class="primary js-only" data-testid="print-receipt" on:click=move |_| print_page()>{move || t().receipt_print}</button>

@@ -3,15 +3,16 @@ use leptos_meta::Title;
 
 use super::{feedback::FeedbackForm, recent};
 use crate::{
+    components::khqr_card::KhqrCard,
     domain::{workflow::CaseEventKind, CaseStatus},
     format::{format_date, format_number, format_riel},
     i18n::{fill, use_locale, use_texts},
-    types::{OfficeContact, TrackStep, TrackView},
+    types::{payments::KhqrView, OfficeContact, TrackStep, TrackView},
 };
 
 /// The status of one case. Built only from `TrackView`, which carries nothing about the applicant.
 #[component]
-pub fn TrackResult(view: TrackView) -> impl IntoView {
+pub fn TrackResult(view: TrackView, khqr: Option<KhqrView>) -> impl IntoView {
     let t = use_texts();
     let locale = use_locale();
     recent::remember(&view.code);
@@ -19,7 +20,7 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
     let code = v.code.clone();
     let stage_key = v.stage.citizen_text_key();
     let (days, since) = (v.working_days_in_stage, v.stage_since);
-    let (fee, paid_on) = (v.fee_total, v.paid_on);
+    let (fee, paid_on, paid_by) = (v.fee_total, v.paid_on, v.paid_by);
     let expected = v.expected_on;
     let closed = matches!(v.status, CaseStatus::Delivered | CaseStatus::Rejected);
     let show_office = v.ready_for_pickup
@@ -65,11 +66,15 @@ pub fn TrackResult(view: TrackView) -> impl IntoView {
                 <dt>{move || t().track_fee}</dt>
                 <dd data-testid="track-fee">{move || format_riel(fee, locale.get())}" · "
                     {move || match paid_on {
-                        Some(on) => fill(t().track_paid_on, &[("date", &format_date(on, locale.get()))]),
+                        Some(on) => fill(t().track_paid_on, &[
+                            ("date", &format_date(on, locale.get())),
+                            ("channel", paid_by.map(|c| t().get(c.text_key()).unwrap_or_default()).unwrap_or_default()),
+                        ]).trim_end().to_string(),
                         None => t().track_not_paid.to_string(),
                     }}
                 </dd>
             </dl>
+            {khqr.map(|khqr| view! { <KhqrCard khqr /> })}
             {move || state_text().map(|text| view! { <p class="notice" data-testid="track-state">{text}</p> })}
             {show_office.then(|| view! { <OfficeFacts office=v.office.clone() /> })}
             <p class="muted">{move || t().track_working_days_note}</p>

@@ -100,6 +100,13 @@ fn ActionPanel(
             <input type="hidden" name="version" value=version />
             {(action == Action::Pay).then(|| view! {
                 <label>{move || t().case_amount}<input name="amount" inputmode="numeric" value=fee.to_string() required /></label>
+                <details class="comment-more">
+                    <summary>{move || t().pay_by_khqr_summary}</summary>
+                    <label>{move || t().pay_reference}
+                        <input name="reference" maxlength="64" autocomplete="off" spellcheck="false" pattern="[A-Za-z0-9-]*" data-testid="pay-reference" />
+                    </label>
+                    <small class="muted">{move || t().pay_reference_hint}</small>
+                </details>
             })}
             {(action == Action::Deliver).then(|| view! {
                 <label>{move || t().case_receiver}<input name="receiver" required maxlength="200"
