@@ -46,5 +46,8 @@ mod hardening;
 #[path = "integration/constraints.rs"]
 mod constraints;
 
+#[path = "integration/bank_stand_in.rs"]
+mod bank_stand_in;
+
 #[path = "integration/khqr.rs"]
 mod khqr;

@@ -1,12 +1,8 @@
 //! Issue 19: KHQR payments confirmed through the Bakong Open API. The real HTTP client talks to a
-//! stand-in server on loopback that answers in the API's documented JSON shapes; the stand-in
-//! lives here, never in the binary.
+//! stand-in server on loopback (`bank_stand_in`) that answers in the API's documented JSON
+//! shapes; the stand-in is a test fixture, never in the binary.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::HashMap, time::Duration};
 
 use app::{
     backend::{
@@ -20,12 +16,12 @@ use app::{
         Stage,
     },
 };
-use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use owso_server::bakong::{poll_once, BakongClient};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{
+    bank_stand_in::{stand_in, transaction, Mode, TOKEN},
     on_both_databases,
     reports::user_named,
     support::{connect, Db, TestApp},
@@ -40,79 +36,6 @@ on_both_databases!(
     a_cashier_records_a_khqr_payment_by_hand_once_per_reference,
 );
 
-const TOKEN: &str = "test-bakong-token";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Answer,
-    Http500,
-    Slow,
-    Garbage,
-}
-
-/// What the stand-in knows: paid transactions by MD5, and how it misbehaves.
-#[derive(Default)]
-struct Bank {
-    paid: HashMap<String, Value>,
-    mode: Option<Mode>,
-    calls: usize,
-    bad_tokens: usize,
-}
-
-type Shared = Arc<Mutex<Bank>>;
-
-async fn check_list(
-    State(bank): State<Shared>,
-    headers: HeaderMap,
-    Json(md5s): Json<Vec<String>>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mode = {
-        let mut bank = bank.lock().unwrap();
-        bank.calls += 1;
-        if headers.get("authorization").and_then(|h| h.to_str().ok())
-            != Some(&format!("Bearer {TOKEN}"))
-        {
-            bank.bad_tokens += 1;
-        }
-        bank.mode.unwrap_or(Mode::Answer)
-    };
-    match mode {
-        Mode::Http500 => {
-            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops").into_response()
-        }
-        Mode::Garbage => return "<html>maintenance</html>".into_response(),
-        Mode::Slow => tokio::time::sleep(Duration::from_secs(5)).await,
-        Mode::Answer => {}
-    }
-    let bank = bank.lock().unwrap();
-    let data: Vec<Value> = md5s
-        .iter()
-        .map(|md5| match bank.paid.get(md5) {
-            Some(t) => json!({ "md5": md5, "status": "SUCCESS", "message": null, "data": t }),
-            None => json!({ "md5": md5, "status": "NOT_FOUND", "message": "Transaction could not be found", "data": null }),
-        })
-        .collect();
-    Json(json!({
-        "responseCode": 0, "responseMessage": "Getting transaction successfully.",
-        "errorCode": null, "data": data
-    }))
-    .into_response()
-}
-
-async fn stand_in() -> (String, Shared) {
-    let bank: Shared = Arc::default();
-    let router = Router::new()
-        .route("/v1/check_transaction_by_md5_list", post(check_list))
-        .with_state(bank.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    (url, bank)
-}
-
 fn client(url: &str, timeout: Duration) -> BakongClient {
     BakongClient::with_timeout(
         BakongSettings {
@@ -123,14 +46,6 @@ fn client(url: &str, timeout: Duration) -> BakongClient {
         timeout,
     )
     .unwrap()
-}
-
-fn transaction(hash: &str, amount: i64, currency: &str) -> Value {
-    json!({
-        "hash": hash, "fromAccountId": "citizen@aclb", "toAccountId": "owso_1201@demo",
-        "currency": currency, "amount": amount as f64, "description": "",
-        "createdDateMs": 1_765_000_000_000i64, "acknowledgedDateMs": 1_765_000_001_000i64
-    })
 }
 
 /// A demo app with KHQR accounts and one case of office 1201 waiting at the cashier: its code,

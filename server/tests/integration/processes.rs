@@ -73,6 +73,11 @@ impl Server {
     }
 
     pub async fn start_logging(url: &str, log: &Path, level: &str) -> Server {
+        Self::start_with(url, log, level, &[]).await
+    }
+
+    /// Like `start_logging`, with extra environment (`OWSO_BAKONG_URL`…).
+    pub async fn start_with(url: &str, log: &Path, level: &str, env: &[(&str, &str)]) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -89,6 +94,7 @@ impl Server {
             .env("OWSO_ADDR", format!("127.0.0.1:{port}"))
             .env("OWSO_DB_POOL", "8")
             .env("RUST_LOG", level)
+            .envs(env.iter().copied())
             .stdout(Stdio::from(log_file.try_clone().unwrap()))
             .stderr(Stdio::from(log_file))
             .kill_on_drop(true)
