@@ -126,6 +126,9 @@ cargo_deny_check() {
       git -C "$db" remote set-url origin https://github.com/RustSec/advisory-db
     fi
   fi
+  # cargo-deny reads `cargo metadata` offline, which needs every locked crate on disk, those of
+  # other platforms too; a fresh machine's builds download only this platform's.
+  cargo fetch --locked --quiet
   if timeout 300 cargo deny --log-level error fetch db 2>/dev/null; then
     echo "advisory database: fetched from RustSec"
   elif git -C "$db" rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
