@@ -18,7 +18,7 @@ use serde::Deserialize;
 /// The API answers at most this many MD5s per batch call.
 pub const BATCH: usize = 50;
 /// Requests taken per round; more wait for the next round.
-pub const ROUND_LIMIT: u64 = 2_000;
+pub const ROUND_LIMIT: u64 = 10_000;
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +204,9 @@ pub struct Round {
     pub flagged: usize,
     pub expired: usize,
     pub failed_calls: usize,
+    /// Database statements the round issued: its SELECT, the batched reschedules, and those of
+    /// each payment applied, flagged or expired (counted as one each).
+    pub statements: usize,
 }
 
 /// Asks about every due request once. A failed call leaves its requests due, so the next round
@@ -216,8 +219,10 @@ pub async fn poll_once(
     let due = payments::due_requests(db, now, ROUND_LIMIT).await?;
     let mut round = Round {
         asked: due.len(),
+        statements: 1,
         ..Round::default()
     };
+    let interval = client.settings.interval;
     for chunk in due.chunks(BATCH) {
         round.api_calls += 1;
         let md5s: Vec<String> = chunk.iter().map(|r| r.md5.clone()).collect();
@@ -229,8 +234,23 @@ pub async fn poll_once(
                 continue;
             }
         };
+        // Unseen requests that are still payable are asked about again later, in one write per
+        // due time; everything else is applied one by one.
+        let mut unseen: std::collections::BTreeMap<DateTime<Utc>, Vec<i64>> = Default::default();
         for (request, (_, answer)) in chunk.iter().zip(answers) {
-            apply(db, client, request, answer, &mut round).await;
+            if answer == BankAnswer::NotFound && now <= request.expires_at + payments::EXPIRY_GRACE
+            {
+                let next = payments::next_check(request, interval, now);
+                unseen.entry(next).or_default().push(request.id);
+            } else {
+                apply(db, client, request, answer, &mut round).await;
+            }
+        }
+        for (next, ids) in unseen {
+            round.statements += 1;
+            if let Err(e) = payments::reschedule_unseen(db, &ids, next).await {
+                tracing::warn!(error = %e, "KHQR requests not rescheduled; asked again next round");
+            }
         }
     }
     Ok(round)
@@ -243,6 +263,7 @@ async fn apply(
     answer: BankAnswer,
     round: &mut Round,
 ) {
+    round.statements += 1;
     match payments::apply_answer(db, request, answer, client.settings.interval, Utc::now()).await {
         Ok(Applied::Paid) => round.paid += 1,
         Ok(Applied::Flagged) => round.flagged += 1,

@@ -571,6 +571,37 @@ pub(super) async fn settle_by_hand(
     Ok(())
 }
 
+/// Asks again later about requests the bank has not seen, in one statement: most answers in a
+/// round are "not found", and one write each would cost a transaction per request per round.
+pub async fn reschedule_unseen(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    next: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let txn = begin_write(db).await?;
+    payment_request::Entity::update_many()
+        .col_expr(
+            payment_request::Column::NextCheckAt,
+            sea_orm::sea_query::Expr::value(next),
+        )
+        .col_expr(
+            payment_request::Column::Checks,
+            sea_orm::sea_query::ExprTrait::add(
+                sea_orm::sea_query::Expr::col(payment_request::Column::Checks),
+                1,
+            ),
+        )
+        .filter(payment_request::Column::Id.is_in(ids.iter().copied()))
+        .filter(payment_request::Column::State.eq(RequestState::Open))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Applies the bank's answer about one request. Safe to run on several servers at once and to
 /// repeat after a crash: the request's state, the case's version and the unique transaction hash
 /// each let only one writer through.
