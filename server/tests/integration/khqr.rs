@@ -7,7 +7,7 @@ use std::{collections::HashMap, time::Duration};
 use app::{
     backend::{
         audit::{self, Verification},
-        entities::{case, case_event, payment, payment_request},
+        entities::{audit_entry, case, case_event, payment, payment_request},
         payments::{self, Applied, BankAnswer},
         settings::{BakongSettings, Secret},
     },
@@ -363,5 +363,35 @@ async fn a_cashier_records_a_khqr_payment_by_hand_once_per_reference(kind: Db) {
         1,
         "the refused one left nothing behind"
     );
+    // The chief cancels a KHQR payment like a cash one, with a reason, and the audit keeps it.
+    let (status, refused) = act(
+        &app,
+        &tokens["chief.1201"],
+        &first,
+        json!({ "action": "cancel_payment", "version": 2 }),
+    )
+    .await;
+    assert_eq!(status, 422, "a cancellation needs its reason: {refused}");
+    let (status, outcome) = act(
+        &app,
+        &tokens["chief.1201"],
+        &first,
+        json!({ "action": "cancel_payment", "version": 2, "comment": "refunded by the bank" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["stage"], "cashier");
+    let cancelled = payment::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(
+        cancelled.cancel_reason.as_deref(),
+        Some("refunded by the bank")
+    );
+    assert_eq!(cancelled.channel, PaymentChannel::Khqr);
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("case_cancel_payment"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
     app.finish().await;
 }
