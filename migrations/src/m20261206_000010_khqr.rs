@@ -17,6 +17,8 @@ impl MigrationName for Migration {
 
 pub const PAYMENT_CHANNELS: &[&str] = &["cash", "khqr"];
 pub const REQUEST_STATES: &[&str] = &["open", "paid", "mismatch", "expired", "closed"];
+/// The rollups that count revenue, and now also the part of it paid by KHQR.
+const REVENUE_TABLES: [&str; 2] = ["stat_office_month", "stat_service_month"];
 
 fn one_of(column: &'static str, values: &[&str]) -> SimpleExpr {
     Expr::col(Alias::new(column)).is_in(values.iter().copied())
@@ -140,10 +142,31 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
+        // Of the revenue counter beside it, the part paid by KHQR; same type as `revenue`.
+        for table in REVENUE_TABLES {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .add_column(big_integer("revenue_khqr").default(0))
+                        .take(),
+                )
+                .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in REVENUE_TABLES {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .drop_column("revenue_khqr")
+                        .take(),
+                )
+                .await?;
+        }
         manager
             .drop_index(
                 Index::drop()

@@ -14,6 +14,7 @@ use app::{
         stats::rollup::{CaseFigures, Completion, Deltas},
     },
     domain::{
+        khqr::PaymentChannel,
         workflow::{decide, Action, ActorFacts, CaseFacts, Transition},
         CaseStatus, Holidays, Role, Stage,
     },
@@ -44,6 +45,9 @@ const BATCH_CASES: usize = 10_000;
 const ROLLUP_FLUSH_ROWS: usize = 400_000;
 /// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 400;
+/// Payments made from this year on may be KHQR, in about this share.
+const KHQR_FROM_YEAR: i32 = 2026;
+const KHQR_SHARE: f64 = 1.0 / 6.0;
 use app::domain::calendar::PHNOM_PENH_OFFSET_SECS as LOCAL_OFFSET_SECS;
 
 /// SplitMix64: tiny, fast and identical on every platform, so a seed always means the same cases.
@@ -183,6 +187,9 @@ struct World {
     days: Vec<NaiveDate>,
     day_weights: Weighted,
     as_of: i64,
+    /// The database has the payment channel and reference columns (the KHQR migration). Without
+    /// them, as on a database migrated only as far as an older release, every payment is cash.
+    payment_channels: bool,
 }
 
 /// Next free ids and per-key sequences, carried across batches.
@@ -216,7 +223,7 @@ pub async fn generate(db: &DatabaseConnection, opts: Options) -> Result<Stats, C
     let bar = progress_bar(opts.progress, opts.cases);
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Vec<String>, Option<Deltas>)>(2);
     let builder = tokio::task::spawn_blocking(move || {
-        let mut sql = SqlBatch::new(backend);
+        let mut sql = SqlBatch::new(backend, world.payment_channels);
         let mut rollups = Deltas::default();
         let chunks = instants.chunks(BATCH_CASES);
         let last = chunks.len().saturating_sub(1);
@@ -438,6 +445,10 @@ async fn load_world(db: &DatabaseConnection, opts: &Options) -> Result<World, Cl
         days,
         day_weights: Weighted::new(day_weights),
         as_of: Utc::now().timestamp(),
+        payment_channels: db
+            .execute_unprepared("SELECT channel, reference FROM payments WHERE 1 = 0")
+            .await
+            .is_ok(),
     })
 }
 
@@ -859,6 +870,16 @@ fn build_case(
         );
     }
     let stage_status = status;
+    // KHQR arrived in 2026: from then on about one payment in six is made online. The draw is
+    // made on any schema, so a seed gives the same cases with or without the channel columns.
+    let channel = paid_at.map(|at| {
+        let online = local_date(at).year() >= KHQR_FROM_YEAR && rng.chance(KHQR_SHARE);
+        if online && world.payment_channels {
+            PaymentChannel::Khqr
+        } else {
+            PaymentChannel::Cash
+        }
+    });
     rollups.case(
         &CaseFigures {
             office_code: office.code.clone(),
@@ -868,7 +889,9 @@ fn build_case(
             registered_on: reg_date,
             stage: current,
             status: stage_status,
-            payment: paid_at.map(|at| (local_date(at), fee_total)),
+            payment: paid_at
+                .zip(channel)
+                .map(|(at, channel)| (local_date(at), fee_total, channel)),
             completion: delivered_at.map(|at| Completion {
                 on: local_date(at),
                 on_time: local_date(at) <= due,
@@ -910,7 +933,7 @@ fn build_case(
             }
         }
     }
-    if let Some(at) = paid_at {
+    if let Some((at, channel)) = paid_at.zip(channel) {
         let pay_year = local_date(at).year();
         let receipt = c
             .receipt_seq
@@ -919,16 +942,26 @@ fn build_case(
         *receipt += 1;
         let id = c.payment_id;
         c.payment_id += 1;
+        // A KHQR payment carries the bank's reference; a made-up one, unique by payment id.
+        let channel_columns = if world.payment_channels {
+            let reference = match channel {
+                PaymentChannel::Khqr => format!("'DEMO{id}'"),
+                PaymentChannel::Cash => "NULL".into(),
+            };
+            format!(",'{}',{reference}", channel.id())
+        } else {
+            String::new()
+        };
         sql.push(
             Table::Payments,
             format_args!(
-                "({id},{case_id},'{}',{pay_year},{},'{}-{:02}-{:06}',{fee_total},NULL,{},NULL,NULL,NULL)",
+                "({id},{case_id},'{}',{pay_year},{},'{}-{:02}-{:06}',{fee_total},NULL,{},NULL,NULL,NULL{channel_columns})",
                 office.code,
                 *receipt,
                 office.code,
                 pay_year % 100,
                 *receipt,
-                Ts(at)
+                Ts(at),
             ),
         );
     }
@@ -977,13 +1010,16 @@ impl Table {
         Table::Feedback,
     ];
 
-    fn header(self) -> &'static str {
+    /// The INSERT up to `VALUES`; payments with their channel and reference when the database has
+    /// those columns.
+    fn header(self, payment_channels: bool) -> &'static str {
         match self {
+            Table::Payments if !payment_channels => "INSERT INTO payments (id, case_id, office_code, year, receipt_seq, receipt_number, amount, cashier_user_id, paid_at, cancelled_at, cancelled_by, cancel_reason) VALUES ",
             Table::Applicants => "INSERT INTO applicants (id, name_km, name_latin, sex, date_of_birth, phone, id_card_number, created_at) VALUES ",
             Table::Enterprises => "INSERT INTO enterprises (id, name_km, name_latin, registration_number, phone, created_at) VALUES ",
             Table::Cases => "INSERT INTO cases (id, code, pin, province_code, registration_year, sequence, office_code, service_id, sector_id, applicant_id, enterprise_id, quantity, fee_per_unit, fee_total, village_code, address_detail, stage, status, channel, version, registered_at, accepted_at, stage_entered_at, step_due_on, due_on, paused_since, paused_working_days, delivered_at, receiver_name, created_at, updated_at, processing_days) VALUES ",
             Table::CaseEvents => "INSERT INTO case_events (id, case_id, seq, action, from_stage, to_stage, status_after, actor_user_id, actor_name, comment, at) VALUES ",
-            Table::Payments => "INSERT INTO payments (id, case_id, office_code, year, receipt_seq, receipt_number, amount, cashier_user_id, paid_at, cancelled_at, cancelled_by, cancel_reason) VALUES ",
+            Table::Payments => "INSERT INTO payments (id, case_id, office_code, year, receipt_seq, receipt_number, amount, cashier_user_id, paid_at, cancelled_at, cancelled_by, cancel_reason, channel, reference) VALUES ",
             Table::Feedback => "INSERT INTO feedback (id, case_id, office_code, rating, comment, created_at) VALUES ",
         }
     }
@@ -993,13 +1029,15 @@ impl Table {
 struct SqlBatch {
     open: [(String, usize); 6],
     done: Vec<Vec<String>>,
+    payment_channels: bool,
 }
 
 impl SqlBatch {
-    fn new(_backend: DatabaseBackend) -> Self {
+    fn new(_backend: DatabaseBackend, payment_channels: bool) -> Self {
         Self {
             open: Default::default(),
             done: vec![Vec::new(); 6],
+            payment_channels,
         }
     }
 
@@ -1007,7 +1045,7 @@ impl SqlBatch {
         let i = table as usize;
         let (text, rows) = &mut self.open[i];
         if *rows == 0 {
-            text.push_str(table.header());
+            text.push_str(table.header(self.payment_channels));
         } else {
             text.push(',');
         }
@@ -1070,7 +1108,7 @@ mod tests {
 
     #[test]
     fn batches_keep_foreign_key_order() {
-        let mut b = SqlBatch::new(DatabaseBackend::Sqlite);
+        let mut b = SqlBatch::new(DatabaseBackend::Sqlite, true);
         b.push(Table::CaseEvents, format_args!("(1)"));
         b.push(Table::Applicants, format_args!("(1)"));
         b.push(Table::Applicants, format_args!("(2)"));

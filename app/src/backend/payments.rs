@@ -479,6 +479,24 @@ async fn reschedule(
     Ok(())
 }
 
+/// A request closed by what the bank reported, its figures kept beside it.
+fn resolved_by_bank(
+    state: RequestState,
+    confirmation: &BankConfirmation,
+    now: DateTime<Utc>,
+) -> payment_request::ActiveModel {
+    payment_request::ActiveModel {
+        state: Set(state),
+        bank_hash: Set(Some(confirmation.hash.clone())),
+        bank_amount: Set(Some(confirmation.amount)),
+        bank_currency: Set(Some(confirmation.currency.clone())),
+        bank_from_account: Set(confirmation.from_account.clone()),
+        bank_paid_at: Set(Some(confirmation.paid_at)),
+        resolved_at: Set(Some(now)),
+        ..Default::default()
+    }
+}
+
 async fn flag(
     db: &DatabaseConnection,
     confirmation: &BankConfirmation,
@@ -486,16 +504,7 @@ async fn flag(
 ) -> Result<Applied, AppError> {
     let txn = begin_write(db).await?;
     let updated = payment_request::Entity::update_many()
-        .set(payment_request::ActiveModel {
-            state: Set(RequestState::Mismatch),
-            bank_hash: Set(Some(confirmation.hash.clone())),
-            bank_amount: Set(Some(confirmation.amount)),
-            bank_currency: Set(Some(confirmation.currency.clone())),
-            bank_from_account: Set(confirmation.from_account.clone()),
-            bank_paid_at: Set(Some(confirmation.paid_at)),
-            resolved_at: Set(Some(now)),
-            ..Default::default()
-        })
+        .set(resolved_by_bank(RequestState::Mismatch, confirmation, now))
         .filter(payment_request::Column::Id.eq(confirmation.request_id))
         .filter(payment_request::Column::State.eq(RequestState::Open))
         .exec(&*txn)
@@ -520,16 +529,7 @@ pub(super) async fn mark_paid(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let updated = payment_request::Entity::update_many()
-        .set(payment_request::ActiveModel {
-            state: Set(RequestState::Paid),
-            bank_hash: Set(Some(confirmation.hash.clone())),
-            bank_amount: Set(Some(confirmation.amount)),
-            bank_currency: Set(Some(confirmation.currency.clone())),
-            bank_from_account: Set(confirmation.from_account.clone()),
-            bank_paid_at: Set(Some(confirmation.paid_at)),
-            resolved_at: Set(Some(now)),
-            ..Default::default()
-        })
+        .set(resolved_by_bank(RequestState::Paid, confirmation, now))
         .filter(payment_request::Column::Id.eq(confirmation.request_id))
         .filter(payment_request::Column::State.eq(RequestState::Open))
         .exec(txn)

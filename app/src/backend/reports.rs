@@ -114,7 +114,13 @@ pub async fn office_figures(
     for c in TILE_COLUMNS {
         sum_of(&mut q, c);
     }
-    for c in ["receipts", "revenue", "completed", "completed_on_time"] {
+    for c in [
+        "receipts",
+        "revenue",
+        "revenue_khqr",
+        "completed",
+        "completed_on_time",
+    ] {
         sum_of(&mut q, c);
     }
     q.from(Alias::new("stat_office_month"))
@@ -131,6 +137,7 @@ pub async fn office_figures(
             .collect::<Result<_, _>>()?;
         f.receipts = count(&row, "receipts")?;
         f.revenue = row.try_get::<Option<i64>>("", "revenue")?.unwrap_or(0);
+        f.revenue_khqr = row.try_get::<Option<i64>>("", "revenue_khqr")?.unwrap_or(0);
         f.completed = count(&row, "completed")?;
         f.completed_on_time = count(&row, "completed_on_time")?;
     }
@@ -407,6 +414,7 @@ fn add(total: &mut ReportFigures, f: &ReportFigures) {
     }
     total.receipts += f.receipts;
     total.revenue += f.revenue;
+    total.revenue_khqr += f.revenue_khqr;
     total.completed += f.completed;
     total.completed_on_time += f.completed_on_time;
     total.ratings += f.ratings;
@@ -512,6 +520,7 @@ pub fn to_csv(report: &Report, locale: Locale) -> String {
         [
             t.report_receipts,
             t.report_revenue_riel,
+            t.report_revenue_khqr_riel,
             t.report_completed,
             t.report_completed_on_time,
             t.report_on_time_percent,
@@ -547,6 +556,7 @@ pub fn to_csv(report: &Report, locale: Locale) -> String {
         row.extend([
             f.receipts.to_string(),
             f.revenue.to_string(),
+            f.revenue_khqr.to_string(),
             f.completed.to_string(),
             f.completed_on_time.to_string(),
             opt(f.on_time_percent()),

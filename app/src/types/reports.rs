@@ -149,7 +149,9 @@ pub struct ReportFigures {
     /// ([`STAGE_COLUMNS`]: registration … delivered, then rejected).
     pub stages: Vec<u64>,
     pub receipts: u64,
+    /// Revenue of every channel, in riel; `revenue_khqr` is the part of it paid by KHQR.
     pub revenue: i64,
+    pub revenue_khqr: i64,
     pub completed: u64,
     pub completed_on_time: u64,
     /// Median working days from acceptance to delivery, of the cases delivered in the period.

@@ -78,7 +78,10 @@ pub struct StageTile {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoneyTotals {
     pub receipts: i64,
+    /// Revenue of every channel, in riel.
     pub revenue: i64,
+    /// The part of `revenue` paid online by KHQR; the rest was paid in cash.
+    pub revenue_khqr: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

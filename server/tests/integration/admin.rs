@@ -556,6 +556,24 @@ fn leadership(who: &str, success: Want) -> Want {
     }
 }
 
+/// Office 1201's Bakong account: its administrator and the system administrator; the other
+/// office's administrator is refused.
+fn payment_account_1201(who: &str, success: Want) -> Want {
+    match who {
+        "admin.1201" | "sysadmin" => success,
+        other => admins_only(other, Want::Status(403)),
+    }
+}
+
+/// The cashier's KHQR screen: the office's cashier, chief and administrator.
+fn khqr_desk(who: &str) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        "cashier.1201" | "chief.1201" | "admin.1201" | "admin.0203" => Want::Ok,
+        _ => Want::Status(403),
+    }
+}
+
 /// Sample audits: province and national viewers only.
 fn auditors(who: &str, success: Want) -> Want {
     match who {
@@ -673,6 +691,11 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 "/admin/holidays".to_string(),
                 system_admin_only(who, Want::Ok),
             ),
+            (
+                "/admin/payment-account".to_string(),
+                admins_only(who, Want::Ok),
+            ),
+            ("/staff/payments".to_string(), khqr_desk(who)),
         ];
         for (path, want) in pages {
             let status = page(path.clone()).await;
@@ -756,6 +779,23 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 vec![("day", "1999-01-01")],
                 system_admin_only(who, Want::Status(404)),
             ),
+            (
+                "/api/payments/account",
+                vec![("office", "1201")],
+                payment_account_1201(who, Want::Ok),
+            ),
+            (
+                "/api/payments/account/save",
+                vec![
+                    ("office_code", "1201"),
+                    ("account_id", "no-at-sign"),
+                    ("merchant_name", "OWSO"),
+                    ("merchant_name_km", "ការិយាល័យ"),
+                    ("city", "Phnom Penh"),
+                ],
+                payment_account_1201(who, Want::Status(422)),
+            ),
+            ("/api/payments/reconciliation", vec![], khqr_desk(who)),
             (
                 "/api/stats/dashboard",
                 vec![("locale", "Km")],

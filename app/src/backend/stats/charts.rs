@@ -224,16 +224,28 @@ fn link_bars(svg: String, links: &[(&str, &str)]) -> String {
     out
 }
 
-/// Two series over the twelve months: this year's line against last year's.
+/// One named line over the twelve months; `None` where a month has no figures.
+type Series<'a> = (&'a str, &'a [Option<f64>; 12]);
+
+/// Two series over the twelve months: this year's line against last year's, and optionally a
+/// third one on the same scale (the part of this year's revenue paid by KHQR).
 pub fn monthly_lines(
     title: &str,
     month_labels: &[String; 12],
-    this_year: (&str, &[Option<f64>; 12]),
-    last_year: (&str, &[Option<f64>; 12]),
+    this_year: Series<'_>,
+    last_year: Series<'_>,
+    part: Option<Series<'_>>,
     axis_label: &dyn Fn(f64) -> String,
 ) -> String {
     let mut svg = String::new();
-    let drawn = draw_lines(&mut svg, month_labels, this_year, last_year, axis_label);
+    let drawn = draw_lines(
+        &mut svg,
+        month_labels,
+        this_year,
+        last_year,
+        part,
+        axis_label,
+    );
     let svg = drawn_or_logged(title, svg, drawn);
     if svg.is_empty() {
         return svg;
@@ -244,19 +256,29 @@ pub fn monthly_lines(
 fn draw_lines(
     svg: &mut String,
     month_labels: &[String; 12],
-    this_year: (&str, &[Option<f64>; 12]),
-    last_year: (&str, &[Option<f64>; 12]),
+    this_year: Series<'_>,
+    last_year: Series<'_>,
+    part: Option<Series<'_>>,
     axis_label: &dyn Fn(f64) -> String,
 ) -> Drawn {
+    // Last year is drawn first so this year's line covers it, and the part of this year last;
+    // the legend names this year first.
+    let drawn: Vec<(Series<'_>, RGBColor)> = [(last_year, MUTED_FILL), (this_year, LINK_FILL)]
+        .into_iter()
+        .chain(part.map(|p| (p, LIGHT_FILL)))
+        .collect();
+    let legend: Vec<(Series<'_>, RGBColor)> = [(this_year, LINK_FILL), (last_year, MUTED_FILL)]
+        .into_iter()
+        .chain(part.map(|p| (p, LIGHT_FILL)))
+        .collect();
     let (w, h) = (WIDTH as i32, 300);
     let (left, right, top, bottom) = (110, w - 20, 16, h - 64);
     {
         let root = SVGBackend::with_string(svg, (w as u32, h as u32)).into_drawing_area();
         root.fill(&WHITE)?;
-        let max = this_year
-            .1
+        let max = drawn
             .iter()
-            .chain(last_year.1.iter())
+            .flat_map(|((_, series), _)| series.iter())
             .flatten()
             .fold(0.0_f64, |a, b| a.max(*b))
             .max(1.0);
@@ -282,7 +304,7 @@ fn draw_lines(
                 text_style(13.0, Pos::new(HPos::Center, VPos::Top)),
             ))?;
         }
-        for (series, color) in [(last_year.1, MUTED_FILL), (this_year.1, LINK_FILL)] {
+        for ((_, series), color) in &drawn {
             let points: Vec<(i32, i32)> = series
                 .iter()
                 .enumerate()
@@ -294,10 +316,7 @@ fn draw_lines(
             }
         }
         let y = h - 18;
-        for (j, (name, color)) in [(this_year.0, LINK_FILL), (last_year.0, MUTED_FILL)]
-            .iter()
-            .enumerate()
-        {
+        for (j, ((name, _), color)) in legend.iter().enumerate() {
             let x = left + j as i32 * 200;
             root.draw(&Rectangle::new(
                 [(x, y - 3), (x + 24, y + 3)],
@@ -359,9 +378,27 @@ mod tests {
         let months: [String; 12] = std::array::from_fn(|i| (i + 1).to_string());
         let this: [Option<f64>; 12] = std::array::from_fn(|i| (i < 10).then_some(i as f64));
         let last: [Option<f64>; 12] = std::array::from_fn(|i| Some(i as f64 * 2.0));
-        let svg = monthly_lines("t", &months, ("2026", &this), ("2025", &last), &|v| {
+        let svg = monthly_lines("t", &months, ("2026", &this), ("2025", &last), None, &|v| {
             v.to_string()
         });
         assert_eq!(svg.matches("<polyline").count(), 2 + 5);
+    }
+
+    #[test]
+    fn lines_draw_a_third_series_with_its_legend() {
+        let months: [String; 12] = std::array::from_fn(|i| (i + 1).to_string());
+        let this: [Option<f64>; 12] = std::array::from_fn(|i| (i < 10).then_some(i as f64));
+        let last: [Option<f64>; 12] = std::array::from_fn(|i| Some(i as f64 * 2.0));
+        let khqr: [Option<f64>; 12] = std::array::from_fn(|i| (i < 10).then_some(i as f64 / 6.0));
+        let svg = monthly_lines(
+            "t",
+            &months,
+            ("2026", &this),
+            ("2025", &last),
+            Some(("KHQR 2026", &khqr)),
+            &|v| v.to_string(),
+        );
+        assert_eq!(svg.matches("<polyline").count(), 3 + 5);
+        assert!(svg.contains("KHQR 2026"));
     }
 }

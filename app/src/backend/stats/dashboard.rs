@@ -477,6 +477,7 @@ pub async fn dashboard(
         money: MoneyTotals {
             receipts: total.receipts,
             revenue: total.revenue,
+            revenue_khqr: total.revenue_khqr,
         },
         total_cases: total.cases(),
         charts: charts.into_iter().map(|c| c.view(locale)).collect(),
@@ -501,6 +502,7 @@ pub async fn summary(
         money: MoneyTotals {
             receipts: total.receipts,
             revenue: total.revenue,
+            revenue_khqr: total.revenue_khqr,
         },
         total_cases: total.cases(),
         revenue_by_district: revenue_by_district::rows(&per_office, &names),

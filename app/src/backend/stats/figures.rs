@@ -96,7 +96,9 @@ fn scope_period_where(sql: &mut Sql, f: &Filter) {
 pub struct OfficeFigures {
     pub tiles: [i64; 11],
     pub receipts: i64,
+    /// All channels; `revenue_khqr` is the part of it paid by KHQR.
     pub revenue: i64,
+    pub revenue_khqr: i64,
     pub completed: i64,
     pub completed_on_time: i64,
 }
@@ -123,6 +125,7 @@ struct OfficeRow {
     rejected: i64,
     receipts: i64,
     revenue: i64,
+    revenue_khqr: i64,
     completed: i64,
     completed_on_time: i64,
 }
@@ -145,6 +148,7 @@ impl From<OfficeRow> for OfficeFigures {
             ],
             receipts: r.receipts,
             revenue: r.revenue,
+            revenue_khqr: r.revenue_khqr,
             completed: r.completed,
             completed_on_time: r.completed_on_time,
         }
@@ -158,6 +162,7 @@ impl std::ops::AddAssign<&OfficeFigures> for OfficeFigures {
         }
         self.receipts += other.receipts;
         self.revenue += other.revenue;
+        self.revenue_khqr += other.revenue_khqr;
         self.completed += other.completed;
         self.completed_on_time += other.completed_on_time;
     }
@@ -180,7 +185,13 @@ pub async fn office_figures(
 ) -> Result<BTreeMap<String, OfficeFigures>, AppError> {
     let mut columns: Vec<String> = TILE_COLUMNS
         .iter()
-        .chain(&["receipts", "revenue", "completed", "completed_on_time"])
+        .chain(&[
+            "receipts",
+            "revenue",
+            "revenue_khqr",
+            "completed",
+            "completed_on_time",
+        ])
         .map(|c| format!("{} AS {c}", sum(c)))
         .collect();
     columns.insert(0, "office_code AS key".to_string());
@@ -265,16 +276,19 @@ pub struct MonthFigures {
     pub month: i32,
     pub registered: i64,
     pub revenue: i64,
+    pub revenue_khqr: i64,
 }
 
-/// Registrations and revenue per month of the filter's year and the year before.
+/// Registrations and revenue (all of it, and the part paid by KHQR) per month of the filter's
+/// year and the year before.
 pub async fn monthly(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<MonthFigures>, AppError> {
     let mut sql = Sql::new(
         db.get_database_backend(),
         &format!(
-            "SELECT year, CAST(month AS INTEGER) AS month, {} AS registered, {} AS revenue FROM stat_service_month",
+            "SELECT year, CAST(month AS INTEGER) AS month, {} AS registered, {} AS revenue, {} AS revenue_khqr FROM stat_service_month",
             sum("registered"),
-            sum("revenue")
+            sum("revenue"),
+            sum("revenue_khqr")
         ),
     );
     scope_where(&mut sql, f);

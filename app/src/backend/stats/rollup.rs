@@ -13,7 +13,7 @@ use crate::{
         calendar::local_date,
         entities::{case, complaint, feedback, payment},
     },
-    domain::{CaseStatus, Stage},
+    domain::{khqr::PaymentChannel, CaseStatus, Stage},
 };
 
 /// The scope code of the whole country in the per-scope tables.
@@ -31,8 +31,8 @@ pub struct CaseFigures {
     pub registered_on: NaiveDate,
     pub stage: Stage,
     pub status: CaseStatus,
-    /// Local payment date and amount of the live (not cancelled) payment.
-    pub payment: Option<(NaiveDate, i64)>,
+    /// Local payment date, amount and channel of the live (not cancelled) payment.
+    pub payment: Option<(NaiveDate, i64, PaymentChannel)>,
     pub completion: Option<Completion>,
 }
 
@@ -55,7 +55,7 @@ impl CaseFigures {
             status: c.status,
             payment: live_payment
                 .filter(|p| p.cancelled_at.is_none())
-                .map(|p| (local_date(p.paid_at), p.amount)),
+                .map(|p| (local_date(p.paid_at), p.amount, p.channel)),
             completion: c.delivered_at.map(|at| {
                 let on = local_date(at);
                 Completion {
@@ -213,13 +213,21 @@ impl Deltas {
                 );
             }
         }
-        if let Some((paid_on, amount)) = f.payment {
+        if let Some((paid_on, amount, channel)) = f.payment {
             let (y, m) = (paid_on.year(), paid_on.month());
+            // `revenue` counts every channel; `revenue_khqr` the part of it paid by KHQR.
+            let khqr = if channel == PaymentChannel::Khqr {
+                sign * amount
+            } else {
+                0
+            };
             self.add(office_month(y, m), "receipts", sign);
             self.add(office_month(y, m), "revenue", sign * amount);
+            self.add(office_month(y, m), "revenue_khqr", khqr);
             for scope in f.scopes() {
                 self.add(service_month(scope, y, m), "receipts", sign);
                 self.add(service_month(scope, y, m), "revenue", sign * amount);
+                self.add(service_month(scope, y, m), "revenue_khqr", khqr);
             }
         }
         if let Some(done) = &f.completion {
@@ -315,59 +323,82 @@ impl Deltas {
     /// Writes the changes with one multi-row upsert per table and chunk, all sent as one batch:
     /// a case action touches three or four rollups, and each statement sent alone is a round
     /// trip (on SQLite, a hand-off to the connection's worker thread).
+    ///
+    /// Only the counters that some row of the table changes are written; the others keep their
+    /// default of zero in new rows. So a counter added by a later migration (`revenue_khqr`) is
+    /// left out while nothing counts in it, and the demo generator still fills a database
+    /// migrated only as far as an older release.
     pub async fn apply(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
         let mut batch = String::new();
-        let mut per_table: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        for (key, cols) in &self.0 {
-            if cols.values().all(|n| *n == 0) {
-                continue;
+        for sql in self.upserts() {
+            // A rebuild's millions of rows go out in batches of about a megabyte.
+            if batch.len() + sql.len() > 1 << 20 && !batch.is_empty() {
+                db.execute_unprepared(&std::mem::take(&mut batch)).await?;
             }
-            let table = Table::of(key);
-            let mut values = key_values(key);
-            for c in table.counters() {
-                values.push(cols.get(c).copied().unwrap_or(0).to_string());
-            }
-            per_table
-                .entry(table.name())
-                .or_default()
-                .push(format!("({})", values.join(",")));
+            batch.push_str(&sql);
+            batch.push_str(";\n");
         }
+        if !batch.is_empty() {
+            db.execute_unprepared(&batch).await?;
+        }
+        Ok(())
+    }
+
+    /// The upserts `apply` sends, per table in `Table::ALL` order and chunk of 500 rows.
+    fn upserts(&self) -> Vec<String> {
+        let mut out = Vec::new();
         for table in Table::ALL {
-            let Some(rows) = per_table.get(table.name()) else {
+            let rows: Vec<(&RowKey, &BTreeMap<&'static str, i64>)> = self
+                .0
+                .iter()
+                .filter(|(key, cols)| {
+                    Table::of(key).name() == table.name() && cols.values().any(|n| *n != 0)
+                })
+                .collect();
+            if rows.is_empty() {
                 continue;
-            };
+            }
+            let counters: Vec<&str> = table
+                .counters()
+                .iter()
+                .copied()
+                .filter(|c| {
+                    rows.iter()
+                        .any(|(_, cols)| cols.get(c).is_some_and(|n| *n != 0))
+                })
+                .collect();
+            let values: Vec<String> = rows
+                .iter()
+                .map(|(key, cols)| {
+                    let mut values = key_values(key);
+                    for c in &counters {
+                        values.push(cols.get(c).copied().unwrap_or(0).to_string());
+                    }
+                    format!("({})", values.join(","))
+                })
+                .collect();
             let columns: Vec<&str> = table
                 .keys()
                 .iter()
-                .chain(table.counters())
                 .copied()
+                .chain(counters.iter().copied())
                 .collect();
-            let updates: Vec<String> = table
-                .counters()
+            let updates: Vec<String> = counters
                 .iter()
                 .map(|c| format!("{c} = {t}.{c} + excluded.{c}", t = table.name()))
                 .collect();
-            for chunk in rows.chunks(500) {
-                let sql = format!(
+            for chunk in values.chunks(500) {
+                out.push(format!(
                     "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
                     table.name(),
                     columns.join(", "),
                     chunk.join(","),
                     table.primary_key().join(", "),
                     updates.join(", ")
-                );
-                // A rebuild's millions of rows go out in batches of about a megabyte.
-                if batch.len() + sql.len() > 1 << 20 && !batch.is_empty() {
-                    db.execute_unprepared(&std::mem::take(&mut batch)).await?;
-                }
-                batch.push_str(&sql);
-                batch.push_str(";\n");
+                ));
             }
         }
-        if !batch.is_empty() {
-            db.execute_unprepared(&batch).await?;
-        }
-        Ok(())
+        out
     }
 }
 
@@ -453,7 +484,7 @@ enum Table {
     CitizenMonth,
 }
 
-const OFFICE_MONTH_COUNTERS: [&str; 16] = [
+const OFFICE_MONTH_COUNTERS: [&str; 17] = [
     "at_registration",
     "at_cashier",
     "at_chief_check",
@@ -467,6 +498,7 @@ const OFFICE_MONTH_COUNTERS: [&str; 16] = [
     "rejected",
     "receipts",
     "revenue",
+    "revenue_khqr",
     "completed",
     "completed_on_time",
     "processing_days_sum",
@@ -529,6 +561,7 @@ impl Table {
                 "registered",
                 "receipts",
                 "revenue",
+                "revenue_khqr",
                 "completed",
                 "completed_on_time",
             ],
@@ -678,7 +711,11 @@ mod tests {
         let before = figures();
         let after = CaseFigures {
             stage: Stage::ChiefCheck,
-            payment: Some((NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(), 5_000)),
+            payment: Some((
+                NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+                5_000,
+                PaymentChannel::Cash,
+            )),
             ..before.clone()
         };
         let d = Deltas::transition(Some(&before), Some(&after));
@@ -702,6 +739,7 @@ mod tests {
             province: "12".into(),
         };
         assert_eq!(d.0[&office_april].get("revenue"), Some(&5_000));
+        assert!(!d.0[&office_april].contains_key("revenue_khqr"));
         // Registrations are unchanged, so no service row but the payment month's moves.
         assert!(d
             .0
@@ -753,6 +791,87 @@ mod tests {
                 .map(|(_, c)| c["cases"])
                 .sum();
         assert_eq!(backlog, -3);
+    }
+
+    #[test]
+    fn khqr_revenue_counts_in_revenue_and_revenue_khqr_cash_only_in_revenue() {
+        let paid_on = NaiveDate::from_ymd_opt(2026, 4, 2).unwrap();
+        let paid = |channel| CaseFigures {
+            stage: Stage::ChiefCheck,
+            payment: Some((paid_on, 7_000, channel)),
+            ..figures()
+        };
+        let office_april = RowKey::OfficeMonth {
+            year: 2026,
+            month: 4,
+            office: "1201".into(),
+            sector: 15,
+            province: "12".into(),
+        };
+        let service_april = |scope: &str| RowKey::ServiceMonth {
+            scope: scope.into(),
+            year: 2026,
+            month: 4,
+            service: 7,
+            sector: 15,
+        };
+        let mut khqr = Deltas::default();
+        khqr.case(&paid(PaymentChannel::Khqr), 1);
+        let mut cash = Deltas::default();
+        cash.case(&paid(PaymentChannel::Cash), 1);
+        let mut rows = vec![office_april];
+        rows.extend(["1201", "12", NATIONAL].map(service_april));
+        for row in &rows {
+            assert_eq!(khqr.0[row].get("revenue"), Some(&7_000), "{row:?}");
+            assert_eq!(khqr.0[row].get("revenue_khqr"), Some(&7_000), "{row:?}");
+            assert_eq!(cash.0[row].get("revenue"), Some(&7_000), "{row:?}");
+            assert_eq!(cash.0[row].get("revenue_khqr"), None, "{row:?}");
+        }
+        // Switching the channel of the same payment moves only the KHQR part.
+        let d = Deltas::transition(
+            Some(&paid(PaymentChannel::Cash)),
+            Some(&paid(PaymentChannel::Khqr)),
+        );
+        for row in &rows {
+            assert_eq!(d.0[row].get("revenue"), None, "{row:?}");
+            assert_eq!(d.0[row].get("revenue_khqr"), Some(&7_000), "{row:?}");
+        }
+    }
+
+    #[test]
+    fn upserts_write_only_the_counters_some_row_changes() {
+        let paid = |channel| CaseFigures {
+            payment: Some((NaiveDate::from_ymd_opt(2026, 4, 2).unwrap(), 7_000, channel)),
+            ..figures()
+        };
+        let mut cash = Deltas::default();
+        cash.case(&paid(PaymentChannel::Cash), 1);
+        let sql = cash.upserts();
+        let office = sql
+            .iter()
+            .find(|s| s.starts_with("INSERT INTO stat_office_month "))
+            .unwrap();
+        assert!(office.contains("revenue = stat_office_month.revenue + excluded.revenue"));
+        assert!(!office.contains("at_delivered"), "{office}");
+        assert!(
+            sql.iter().all(|s| !s.contains("revenue_khqr")),
+            "a database without the KHQR counter still takes cash payments: {sql:?}"
+        );
+        let mut khqr = Deltas::default();
+        khqr.case(&paid(PaymentChannel::Khqr), 1);
+        let sql = khqr.upserts();
+        for table in ["stat_office_month", "stat_service_month"] {
+            let upsert = sql
+                .iter()
+                .find(|s| s.starts_with(&format!("INSERT INTO {table} ")))
+                .unwrap();
+            assert!(
+                upsert.contains(&format!(
+                    "revenue_khqr = {table}.revenue_khqr + excluded.revenue_khqr"
+                )),
+                "{upsert}"
+            );
+        }
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn Totals(report: Report) -> impl IntoView {
     let locale = use_locale();
     let f = report.total;
     let registered = f.registered() as i64;
-    let revenue = f.revenue;
+    let (revenue, revenue_khqr) = (f.revenue, f.revenue_khqr);
     let (on_time, median, avg) = (f.on_time_percent(), f.median_days, f.rating_avg_x10());
     let (ratings, complaints, resolved) = (
         f.ratings as i64,
@@ -177,6 +177,7 @@ fn Totals(report: Report) -> impl IntoView {
             <div class="figures">
                 {figure("total-registered", Box::new(move || format_number(registered, locale.get())), |t| t.report_registered)}
                 {figure("total-revenue", Box::new(move || format_riel(revenue, locale.get())), |t| t.report_revenue)}
+                {figure("total-revenue-khqr", Box::new(move || format_riel(revenue_khqr, locale.get())), |t| t.report_revenue_khqr)}
                 {figure("total-on-time", Box::new(move || on_time.map(|p| format_percent(p, locale.get())).unwrap_or_else(dash)), |t| t.report_on_time_percent)}
                 {figure("total-median", Box::new(move || median.map(|d| format_number(d as i64, locale.get())).unwrap_or_else(dash)), |t| t.report_median_days)}
                 {figure("total-rating", Box::new(move || avg.map(|a| format!("{} ({})", format_tenths(a, locale.get()), format_number(ratings, locale.get()))).unwrap_or_else(dash)), |t| t.report_rating_avg)}

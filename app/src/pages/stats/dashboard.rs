@@ -127,6 +127,12 @@ fn DashboardView(
                                 {move || format_number(money.receipts, locale.get())}" "{move || t().stats_tile_receipts}" / "
                                 {move || format_riel(money.revenue, locale.get())}
                             </span>
+                            <span class="tile-money" data-testid="tile-revenue-khqr">
+                                {move || fill(
+                                    t().stats_tile_revenue_khqr,
+                                    &[("amount", &format_riel(money.revenue_khqr, locale.get()))],
+                                )}
+                            </span>
                         }
                     });
                     view! {

@@ -104,6 +104,7 @@ pub fn PerformanceTable(report: Report) -> impl IntoView {
                 <thead><tr>
                     <th>{move || t().office}</th>
                     <th>{move || t().report_revenue}</th>
+                    <th>{move || t().report_revenue_khqr}</th>
                     <th>{move || t().report_completed}</th>
                     <th>{move || t().report_on_time_percent}</th>
                     <th>{move || t().report_median_days}</th>
@@ -115,13 +116,14 @@ pub fn PerformanceTable(report: Report) -> impl IntoView {
                 <tbody>
                     {rows(&report).into_iter().map(|(label, f, silent)| {
                         let total = matches!(label, RowLabel::Total);
-                        let (revenue, completed) = (f.revenue, f.completed as i64);
+                        let (revenue, revenue_khqr, completed) = (f.revenue, f.revenue_khqr, f.completed as i64);
                         let (on_time, median, avg) = (f.on_time_percent(), f.median_days, f.rating_avg_x10());
                         let (ratings, complaints, resolved) = (f.ratings as i64, f.complaints as i64, f.complaints_resolved as i64);
                         view! {
                             <tr class:silent=silent class:total=total>
                                 <Label label />
                                 <td class="num">{move || format_riel(revenue, locale.get())}</td>
+                                <td class="num">{move || format_riel(revenue_khqr, locale.get())}</td>
                                 <td class="num">{move || format_number(completed, locale.get())}</td>
                                 <td class="num">{move || on_time.map(|p| format_percent(p, locale.get())).unwrap_or_else(dash)}</td>
                                 <td class="num">{move || median.map(|d| format_number(d as i64, locale.get())).unwrap_or_else(dash)}</td>
