@@ -924,6 +924,6 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked, CALLERS.len() * 39);
+    assert_eq!(checked, CALLERS.len() * 44);
     app.finish().await;
 }
