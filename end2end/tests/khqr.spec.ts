@@ -113,8 +113,9 @@ test('a cashier records a KHQR payment by its bank reference and sees it reconci
   await signIn(page, info, 'cashier.1201');
   const reference = `REF${Date.now()}`;
   await act(page, info, code, 'pay', { reference });
-  await page.getByTestId('nav-payments').click();
-  await expect(page).toHaveURL(/\/staff\/payments$/);
+  await expect(page.getByTestId('nav-payments')).toHaveAttribute('href', '/staff/payments');
+  await page.goto('/staff/payments');
+  await ready(page, info);
   const row = page.getByTestId('recon-confirmed').getByTestId(`recon-${code}`);
   await expect(row).toBeVisible();
   await expect(row).toContainText(reference);
