@@ -47,6 +47,21 @@ fn fit(text: &str, max: usize) -> String {
     out.trim_end().to_string()
 }
 
+/// The gazetteer's Latin names carry a few accents (Takéo); KHQR's Latin fields take ASCII.
+fn ascii(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => Some('e'),
+            'à' | 'â' => Some('a'),
+            'ô' | 'ö' => Some('o'),
+            'û' | 'ü' => Some('u'),
+            'î' | 'ï' => Some('i'),
+            c if c.is_ascii() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
 pub async fn samples(
     db: &DatabaseConnection,
     count: u64,
@@ -80,9 +95,9 @@ pub async fn samples(
         let with_merchant = rng.below(4) == 0;
         let input = PaymentAccountInput {
             account_id: fit(&format!("owso_{}@{bank}", d.code), khqr::MAX_ACCOUNT_ID),
-            merchant_name: fit(&format!("OWSO {}", d.name_latin), MAX_MERCHANT_NAME),
+            merchant_name: fit(&ascii(&format!("OWSO {}", d.name_latin)), MAX_MERCHANT_NAME),
             merchant_name_km: fit(&format!("{}{}", d.type_km, d.name_km), MAX_MERCHANT_NAME),
-            city: fit(&city, MAX_CITY),
+            city: fit(&ascii(&city), MAX_CITY),
             merchant_id: if with_merchant {
                 format!("{}", 100_000 + i)
             } else {
