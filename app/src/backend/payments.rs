@@ -72,6 +72,25 @@ fn to_account(row: &account_row::Model) -> Option<PaymentAccount> {
     .ok()
 }
 
+fn stored(
+    office_code: &str,
+    account: &PaymentAccount,
+    now: DateTime<Utc>,
+    by: Option<i32>,
+) -> account_row::ActiveModel {
+    account_row::ActiveModel {
+        office_code: Set(office_code.to_owned()),
+        account_id: Set(account.account_id().to_owned()),
+        merchant_name: Set(account.merchant_name().to_owned()),
+        merchant_name_km: Set(account.merchant_name_km().to_owned()),
+        city: Set(account.city().to_owned()),
+        merchant_id: Set(account.merchant_id().map(str::to_owned)),
+        acquiring_bank: Set(account.acquiring_bank().map(str::to_owned)),
+        updated_at: Set(now),
+        updated_by: Set(by),
+    }
+}
+
 pub async fn account(
     db: &impl ConnectionTrait,
     office_code: &str,
@@ -140,17 +159,7 @@ pub async fn save_account(
     let before = account_row::Entity::find_by_id(office_code.to_owned())
         .one(&*txn)
         .await?;
-    let row = account_row::ActiveModel {
-        office_code: Set(office_code.to_owned()),
-        account_id: Set(account.account_id().to_owned()),
-        merchant_name: Set(account.merchant_name().to_owned()),
-        merchant_name_km: Set(account.merchant_name_km().to_owned()),
-        city: Set(account.city().to_owned()),
-        merchant_id: Set(account.merchant_id().map(str::to_owned)),
-        acquiring_bank: Set(account.acquiring_bank().map(str::to_owned)),
-        updated_at: Set(now),
-        updated_by: Set(Some(user.id)),
-    };
+    let row = stored(office_code, &account, now, Some(user.id));
     let before_json = before
         .as_ref()
         .and_then(to_account)
@@ -202,19 +211,7 @@ pub async fn seed_account(
     {
         return Ok(false);
     }
-    account_row::ActiveModel {
-        office_code: Set(office_code.to_owned()),
-        account_id: Set(account.account_id().to_owned()),
-        merchant_name: Set(account.merchant_name().to_owned()),
-        merchant_name_km: Set(account.merchant_name_km().to_owned()),
-        city: Set(account.city().to_owned()),
-        merchant_id: Set(account.merchant_id().map(str::to_owned)),
-        acquiring_bank: Set(account.acquiring_bank().map(str::to_owned)),
-        updated_at: Set(now),
-        updated_by: Set(None),
-    }
-    .insert(db)
-    .await?;
+    stored(office_code, account, now, None).insert(db).await?;
     Ok(true)
 }
 
