@@ -25,6 +25,7 @@ pub mod access;
 pub mod calendar;
 mod codes;
 pub mod khqr;
+pub mod notice;
 pub mod password;
 mod role;
 mod stage;

@@ -21,6 +21,7 @@ impl KeptValues {
 
 pub mod admin;
 pub mod complaints;
+pub mod notices;
 pub mod payments;
 pub mod quality_audits;
 pub mod reports;
@@ -90,6 +91,12 @@ pub struct NewCaseRequest {
     pub village_code: Option<String>,
     #[serde(default)]
     pub address_detail: Option<String>,
+    /// The language of the citizen's messages, `km` (the default) or `en`.
+    #[serde(default)]
+    pub notice_language: Option<String>,
+    /// The applicant asked for no SMS; the phone is then kept for the office only.
+    #[serde(default)]
+    pub sms_declined: bool,
 }
 
 fn one() -> i32 {

@@ -12,6 +12,7 @@ mod m20261123_000007_quality_audits;
 mod m20261204_000008_flashes;
 pub mod m20261205_000009_constraints;
 pub mod m20261206_000010_khqr;
+pub mod m20261207_000011_notices;
 mod reference;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_flashes::Migration),
             Box::new(m20261205_000009_constraints::Migration),
             Box::new(m20261206_000010_khqr::Migration),
+            Box::new(m20261207_000011_notices::Migration),
         ]
     }
 }

@@ -70,6 +70,7 @@ async fn create_case(
         &state.db,
         cases::Registrar::FrontDesk(&caller.user),
         request,
+        &state.settings.public_url,
         caller.ip,
         Utc::now(),
     )
@@ -97,6 +98,7 @@ async fn act(
             &caller.user,
             &code,
             request,
+            &state.settings.public_url,
             caller.ip,
             Utc::now(),
         )

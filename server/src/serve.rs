@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api_v1::routes())
         .merge(crate::exports::routes())
         .merge(crate::reports::routes())
+        .merge(crate::notices::routes())
         .leptos_routes_with_context(&state, routes, crate::render_arena::note_render_owner, {
             let options = options.clone();
             move || shell(options.clone())
@@ -175,6 +176,15 @@ pub async fn run(settings: Settings) -> Result<(), CliError> {
             "KHQR confirmations: no OWSO_BAKONG_TOKEN, so payments come in through the cashier only"
         ),
     }
+    crate::notices::spawn(state.db.clone(), &state.settings.notices)
+        .map_err(|e| CliError::runtime(format!("notices: {e}")))?;
+    let notices = &state.settings.notices;
+    tracing::info!(
+        telegram = notices.telegram.is_some(),
+        sms = notices.sms.is_some(),
+        log = notices.log,
+        "notices: sending; messages with no gateway are kept as no_channel"
+    );
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::usage(format!("OWSO_ADDR: cannot listen on {addr}: {e}")))?;

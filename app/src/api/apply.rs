@@ -21,9 +21,12 @@ pub async fn apply_online(
     phone: Option<String>,
     id_card_number: Option<String>,
     registration_number: Option<String>,
+    notice_language: Option<String>,
+    sms_declined: Option<String>,
 ) -> Result<RegisteredCase, AppError> {
     let db = crate::backend::state::db()?;
-    let limit = crate::backend::state::app_state()?.track_limiter;
+    let state = crate::backend::state::app_state()?;
+    let limit = state.track_limiter;
     let (ip, _) = super::request_origin();
     let quantity_text = quantity.clone().unwrap_or_else(|| "1".into());
     let request = crate::types::NewCaseRequest {
@@ -39,12 +42,15 @@ pub async fn apply_online(
         registration_number: registration_number.clone(),
         village_code: None,
         address_detail: None,
+        notice_language: notice_language.clone(),
+        sms_declined: sms_declined.is_some(),
     };
     let result = crate::backend::cases::pre_register(
         &db,
         &limit,
         &office_code,
         request,
+        &state.settings.public_url,
         ip,
         chrono::Utc::now(),
     )
@@ -71,6 +77,8 @@ pub async fn apply_online(
                 ("phone", phone),
                 ("id_card_number", id_card_number),
                 ("registration_number", registration_number),
+                ("notice_language", notice_language),
+                ("sms_declined", sms_declined),
             ]
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))

@@ -58,8 +58,17 @@ pub async fn act_on_case(
         receiver,
         reference,
     };
-    let result =
-        crate::backend::workflow::act(&db, &user, &code, request, ip, chrono::Utc::now()).await;
+    let public_url = crate::backend::state::app_state()?.settings.public_url.clone();
+    let result = crate::backend::workflow::act(
+        &db,
+        &user,
+        &code,
+        request,
+        &public_url,
+        ip,
+        chrono::Utc::now(),
+    )
+    .await;
     // A hydrated page updates in place from the answer; a plain form post is sent back to the
     // case's page, built from the parsed code so nothing typed reaches the header.
     if !super::is_plain_form() {
@@ -104,6 +113,8 @@ pub async fn register_case(
     address_detail: Option<String>,
     documents: Option<Vec<String>>,
     intent: Option<String>,
+    notice_language: Option<String>,
+    sms_declined: Option<String>,
 ) -> Result<Option<crate::types::RegisteredCase>, AppError> {
     let user = super::with_status(super::current_user().await)?;
     let db = crate::backend::state::db()?;
@@ -120,8 +131,12 @@ pub async fn register_case(
         registration_number: registration_number.clone(),
         village_code: village_code.clone(),
         address_detail: address_detail.clone(),
+        notice_language: notice_language.clone(),
+        sms_declined: sms_declined.is_some(),
     };
     let kept: Vec<(String, String)> = [
+        ("notice_language", notice_language),
+        ("sms_declined", sms_declined),
         ("service", Some(service_id.clone())),
         ("quantity", Some(quantity)),
         ("kind", Some(applicant_kind)),
@@ -159,6 +174,7 @@ pub async fn register_case(
         &db,
         crate::backend::cases::Registrar::FrontDesk(&user),
         request,
+        &crate::backend::state::app_state()?.settings.public_url,
         ip,
         chrono::Utc::now(),
     )

@@ -153,8 +153,11 @@ pub async fn answer_complaint(
         &db,
         &user,
         id,
-        &answer,
-        close.is_some_and(|c| c == "true"),
+        crate::backend::complaints::Reply {
+            text: &answer,
+            close: close.is_some_and(|c| c == "true"),
+        },
+        &crate::backend::state::app_state()?.settings.public_url,
         ip,
         chrono::Utc::now(),
     )

@@ -333,17 +333,24 @@ pub async fn for_office(
     Ok(rows)
 }
 
+/// The chief's answer to a complaint, and whether it closes it.
+pub struct Reply<'a> {
+    pub text: &'a str,
+    pub close: bool,
+}
+
 /// Records the chief's answer, and closes the complaint when asked. A closed complaint stays
 /// as it was closed.
 pub async fn answer(
     db: &DatabaseConnection,
     user: &CurrentUser,
     id: i64,
-    text: &str,
-    close: bool,
+    reply: Reply<'_>,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let Reply { text, close } = reply;
     let office = require_chief(user)?;
     let text = text.trim();
     if text.is_empty() {
@@ -376,6 +383,20 @@ pub async fn answer(
         m.closed_at = Set(Some(now));
     }
     m.update(&txn).await?;
+    super::notices::on_complaint_answer(
+        &*txn,
+        super::notices::ComplaintAnswer {
+            complaint_id: found.id,
+            number: &found.number,
+            office_code: &found.office_code,
+            phone: found.phone.as_deref(),
+            case_code: found.case_code.as_deref(),
+            answer: text,
+        },
+        public_url,
+        now,
+    )
+    .await?;
     if found.answered_at.is_none() {
         let province = office::Entity::find_by_id(found.office_code.as_str())
             .one(&txn)
@@ -407,5 +428,6 @@ pub async fn answer(
     )
     .await?;
     txn.commit().await?;
+    super::notices::wake();
     Ok(())
 }

@@ -47,6 +47,13 @@ pub fn new_pin() -> Result<String, AppError> {
     }
 }
 
+/// Compares a secret someone sent with the one configured, in time that does not depend on
+/// where they first differ.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

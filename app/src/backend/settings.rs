@@ -1,5 +1,10 @@
 use std::{net::SocketAddr, path::PathBuf};
 
+mod notices;
+pub use notices::{
+    NoticeSettings, SmsBodyFormat, SmsSettings, TelegramSettings, SENDER_IDLE,
+};
+
 /// Typed settings, read once from the environment at start-up.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -21,6 +26,8 @@ pub struct Settings {
     /// `OWSO_BAKONG_URL`, `OWSO_BAKONG_TOKEN`, `OWSO_BAKONG_INTERVAL`: the Bakong Open API that
     /// confirms KHQR payments. Absent without a token: payments then come in through the cashier.
     pub bakong: Option<BakongSettings>,
+    /// Where notices to citizens go; see [`NoticeSettings`].
+    pub notices: NoticeSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -173,8 +180,10 @@ impl Settings {
             Some(v) => RateLimit::parse(&v).map_err(|e| format!("OWSO_TRACK_RATE_LIMIT: {e}"))?,
         };
         let bakong = bakong_from(&lookup)?;
+        let notices = notices::notices_from(&lookup)?;
         Ok(Settings {
             bakong,
+            notices,
             database_url,
             addr,
             site_root,

@@ -15,6 +15,7 @@ use super::{
     cases::{append_event, find_in_scope, step_due, workflow_of, EventActor, NewEvent},
     db::{begin_write, next_in_sequence, Sequence},
     entities::{case, case_event, payment},
+    notices,
     payments::{self, BankConfirmation},
     stats::rollup::{record_case_change, CaseFigures},
 };
@@ -376,10 +377,11 @@ pub async fn act(
     user: &CurrentUser,
     code: &str,
     request: ActionRequest,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<ActionOutcome, AppError> {
-    carry_out(db, Actor::Staff(user), code, request, ip, now).await
+    carry_out(db, Actor::Staff(user), code, request, public_url, ip, now).await
 }
 
 /// Records a payment the bank confirmed: the `pay` action through the same state machine, audit
@@ -399,7 +401,8 @@ pub async fn pay_by_bank(
         receiver: None,
         reference: Some(confirmation.hash.clone()),
     };
-    carry_out(db, Actor::Bank(confirmation), code, request, None, now).await
+    // A payment sends the citizen no notice (the status page shows it), so no link is needed.
+    carry_out(db, Actor::Bank(confirmation), code, request, "", None, now).await
 }
 
 async fn carry_out(
@@ -407,6 +410,7 @@ async fn carry_out(
     actor: Actor<'_>,
     code: &str,
     request: ActionRequest,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<ActionOutcome, AppError> {
@@ -417,6 +421,8 @@ async fn carry_out(
     let last_seq = last_event_seq(db, granted.case.id).await?;
     let after = m.clone().try_into_model()?;
     let (c, t) = (&granted.case, &granted.transition);
+    let notice = notices::event_of(asked.action, c.stage, t.to_stage, t.to_status);
+    let telling = notices::CaseNotices::read(db, c, notice, public_url).await?;
 
     let txn = begin_write(db).await?;
     // The version in the WHERE clause makes a concurrent writer's update miss, on any engine.
@@ -477,7 +483,19 @@ async fn carry_out(
         now,
     )
     .await?;
+    if let (Some(event), Some(telling)) = (notice, &telling) {
+        let comment = asked.comment.as_deref().or(asked.receiver.as_deref());
+        notices::write(
+            &*txn,
+            telling.messages(&after, event, last_seq + 1, comment),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
+    if telling.is_some() {
+        notices::wake();
+    }
     Ok(ActionOutcome {
         code: c.code.clone(),
         version: c.version + 1,

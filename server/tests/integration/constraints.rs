@@ -102,8 +102,8 @@ async fn the_database_refuses_impossible_values_and_the_migration_applies_over_d
     .await;
 
     // Down takes the rules away; up puts them back only over rows that keep them.
-    // Two steps: the KHQR migration, then the constraints.
-    Migrator::down(&db, Some(2)).await.unwrap();
+    // Three steps: the notices and KHQR migrations, then the constraints.
+    Migrator::down(&db, Some(3)).await.unwrap();
     accepted(&db, BAD_STEP).await;
     let again = Migrator::up(&db, None).await;
     assert!(
@@ -140,6 +140,16 @@ fn the_enums_hold_exactly_the_values_the_database_allows() {
         migration::m20261206_000010_khqr::REQUEST_STATES
     );
     assert_eq!(values::<ComplaintStatus>(), rules::COMPLAINT_STATUSES);
+    {
+        use app::domain::notice::{NoticeChannel, NoticeEvent, NoticeStatus};
+        use migration::m20261207_000011_notices as notices;
+        assert_eq!(values::<NoticeEvent>(), notices::NOTICE_EVENTS);
+        assert_eq!(values::<NoticeChannel>(), notices::NOTICE_CHANNELS);
+        assert_eq!(values::<NoticeStatus>(), notices::NOTICE_STATUSES);
+        for event in NoticeEvent::ALL {
+            assert_eq!(event.to_value(), event.id());
+        }
+    }
     assert_eq!(
         app::types::complaints::COMPLAINT_CATEGORIES.as_slice(),
         rules::COMPLAINT_CATEGORIES

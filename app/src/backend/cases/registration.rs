@@ -12,13 +12,14 @@ use crate::{
         calendar::{self, local_date},
         db::{begin_write, next_in_sequence, Sequence},
         entities::{applicant, case, enterprise, office, service, village},
-        secrets,
+        notices, secrets,
         stats::rollup::{record_case_change, CaseFigures},
     },
     domain::{
         workflow::CaseEventKind, CaseStatus, Channel, Phone, ProvinceCode, RegistrationCode, Stage,
     },
     error::{AppError, FieldError},
+    i18n::Locale,
     types::{NewCaseRequest, RegisteredCase},
 };
 
@@ -62,6 +63,8 @@ struct ValidNewCase<'a> {
     applicant: ValidApplicant,
     village_code: Option<String>,
     address_detail: Option<String>,
+    notice_language: Locale,
+    sms_declined: bool,
 }
 
 impl ValidNewCase<'_> {
@@ -77,11 +80,12 @@ pub async fn register(
     db: &DatabaseConnection,
     registrar: Registrar<'_>,
     request: NewCaseRequest,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RegisteredCase, AppError> {
     let valid = parse(db, registrar, request, now).await?;
-    write(db, valid, ip, now).await
+    write(db, valid, public_url, ip, now).await
 }
 
 /// A citizen's online pre-registration, within the public rate limit.
@@ -90,12 +94,21 @@ pub async fn pre_register(
     limit: &crate::backend::rate_limit::RateLimiter,
     office_code: &str,
     request: NewCaseRequest,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RegisteredCase, AppError> {
     let client = ip.clone().unwrap_or_else(|| "unknown".into());
     limit.hit(db, "apply", &client, now).await?;
-    register(db, Registrar::Online { office_code }, request, ip, now).await
+    register(
+        db,
+        Registrar::Online { office_code },
+        request,
+        public_url,
+        ip,
+        now,
+    )
+    .await
 }
 
 async fn parse<'a>(
@@ -152,6 +165,13 @@ async fn parse<'a>(
             }
         },
     };
+    let notice_language = match trimmed(request.notice_language.as_deref()) {
+        None => Locale::Km,
+        Some(code) => Locale::from_code(code).unwrap_or_else(|| {
+            errors.push(FieldError::new("notice_language", "err_out_of_range"));
+            Locale::Km
+        }),
+    };
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
@@ -166,6 +186,8 @@ async fn parse<'a>(
         applicant,
         village_code,
         address_detail,
+        notice_language,
+        sms_declined: request.sms_declined,
     })
 }
 
@@ -304,10 +326,20 @@ fn first_step(steps: &[(Stage, i32)], online: bool) -> (Stage, u32) {
 async fn write(
     db: &DatabaseConnection,
     valid: ValidNewCase<'_>,
+    public_url: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RegisteredCase, AppError> {
     let svc = &valid.service;
+    let templates = notices::templates(db).await?;
+    let opt_in = notices::OptIn {
+        language: valid.notice_language,
+        sms_phone: valid
+            .applicant
+            .phone
+            .clone()
+            .filter(|_| !valid.sms_declined),
+    };
     let online = valid.online();
     let steps = workflow_of(db, svc.id).await?;
     if steps.len() < 2 {
@@ -377,6 +409,10 @@ async fn write(
     .insert(&txn)
     .await?;
     record_case_change(&txn, None, CaseFigures::of(&created, None).as_ref()).await?;
+    let (contact, messages) =
+        notices::on_registration(&created, svc, &opt_in, &templates, public_url, now)?;
+    contact.insert(&*txn).await?;
+    notices::write(&*txn, messages, now).await?;
     append_event(
         &txn,
         NewEvent {
@@ -415,6 +451,7 @@ async fn write(
     )
     .await?;
     txn.commit().await?;
+    notices::wake();
     Ok(RegisteredCase {
         code: created.code,
         pin,
