@@ -9,6 +9,7 @@ pub mod exports;
 pub mod generate;
 pub mod kept;
 pub mod names;
+pub mod notices;
 pub mod payment_samples;
 pub mod render_arena;
 pub mod reports;

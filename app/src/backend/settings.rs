@@ -2,7 +2,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 mod notices;
 pub use notices::{
-    NoticeSettings, SmsBodyFormat, SmsSettings, TelegramSettings, SENDER_IDLE,
+    NoticeSettings, SmsBodyFormat, SmsSettings, TelegramSettings, DEFAULT_SMS_FORM_BODY,
+    DEFAULT_SMS_JSON_BODY, DEFAULT_TELEGRAM_API, SENDER_IDLE,
 };
 
 /// Typed settings, read once from the environment at start-up.
