@@ -9,6 +9,8 @@ build_release
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/owso.db}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$ROOT/target/site}"
 export OWSO_ADDR="${OWSO_ADDR:-127.0.0.1:3000}"
+# The demo has no SMS gateway or Telegram bot: notices to citizens go to this log, phones masked.
+export OWSO_NOTICE_LOG="${OWSO_NOTICE_LOG:-true}"
 
 step "migrating $DATABASE_URL"
 "$BIN" migrate up

@@ -8,6 +8,7 @@ dir="$(mktemp -d)"
 export DATABASE_URL="sqlite://$dir/owso.db"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
 export OWSO_ADDR="127.0.0.1:$port"
+export OWSO_NOTICE_LOG=true
 "$bin" migrate up >/dev/null
 "$bin" seed --demo --cases 3000 >/dev/null
 exec "$bin" serve

@@ -185,6 +185,9 @@ pub struct CaseDetail {
     pub steps: Vec<CaseStepView>,
     pub events: Vec<CaseEventView>,
     pub allowed_actions: Vec<crate::domain::workflow::Action>,
+    /// The SMS and Telegram messages sent to the citizen about the case, oldest first.
+    #[serde(default)]
+    pub notices: Vec<notices::NoticeView>,
 }
 
 /// One row of an inbox.
@@ -262,6 +265,9 @@ pub struct Receipt {
     pub qr_svg: String,
     /// The KHQR to pay the fee by, while it is unpaid and the office takes KHQR.
     pub khqr: Option<payments::KhqrView>,
+    pub notices: notices::NoticeContactView,
+    /// The Telegram start link as a QR code, to scan from the printed receipt.
+    pub telegram_qr_svg: Option<String>,
 }
 
 mod portal;

@@ -106,7 +106,7 @@ export async function registerThroughTheForm(page: Page, info: TestInfo): Promis
   await chooseAddress(page, info, 'district', (v) => v[0]);
   await chooseAddress(page, info, 'commune', (v) => v[0]);
   const form = page.getByTestId('register-form');
-  for (const box of await form.locator('input[type="checkbox"]').all()) await box.check();
+  for (const box of await form.locator('input[type="checkbox"][name^="documents"]').all()) await box.check();
   await form.locator('[name="name_km"]').fill('ចាន់ សុភា');
   await form.locator('[name="name_latin"]').fill('CHAN SOPHEA');
   await form.locator('[name="sex"]').selectOption('F');
@@ -196,3 +196,12 @@ export async function deliver(baseURL: string, code: string, steps = WORKFLOW.le
   }
 }
 
+
+/** Opens a case's status page with its PIN, as a citizen following the receipt's QR code. */
+export async function lookUp(page: Page, info: TestInfo, code: string, pin: string) {
+  await page.goto(`/track/${code}`);
+  await ready(page, info);
+  await page.locator('input[name="pin"]').fill(pin);
+  await page.getByTestId('track-submit').click();
+  await expect(page.getByTestId('track-title')).toContainText(code);
+}

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { BakongKHQR } from 'bakong-khqr';
-import { act, ready, registerCase, screenshot, signIn, jsEnabled, staff } from './helpers';
+import { act, lookUp, ready, registerCase, screenshot, signIn, jsEnabled, staff } from './helpers';
 
 // Issue 19: KHQR payment codes, checked with the National Bank of Cambodia's own JavaScript SDK
 // (`bakong-khqr`), on the receipt, on the status page and at the cashier.
@@ -50,14 +50,6 @@ test('the National Bank SDK verifies the payloads of 200 varied cases', async ({
   expect(offices.size).toBeGreaterThan(50);
   expect(amounts.size).toBeGreaterThan(20);
 });
-
-async function lookUp(page: Page, info: TestInfo, code: string, pin: string) {
-  await page.goto(`/track/${code}`);
-  await ready(page, info);
-  await page.locator('input[name="pin"]').fill(pin);
-  await page.getByTestId('track-submit').click();
-  await expect(page.getByTestId('track-title')).toContainText(code);
-}
 
 test('the receipt shows a KHQR for the fee that the SDK verifies', async ({ page, baseURL }, info) => {
   const { code } = await registerCase(baseURL!);

@@ -15,6 +15,11 @@
 //!   payments (from a stand-in Bakong API) and is killed with SIGKILL while it does; after the
 //!   restarts every confirmed payment is recorded exactly once.
 //!
+//! - `notices_survive_sigkill`: writers register and act while the server, which sends the
+//!   resulting SMS notices to a stand-in gateway, is killed with SIGKILL; afterwards every
+//!   acknowledged registration's notice exists and was delivered (0 lost), and the test reports
+//!   how many were delivered twice (a kill between the gateway's acceptance and the mark).
+//!
 //! All run on SQLite and on PostgreSQL. `OWSO_CRASH_SEED` replays a run's random timings.
 
 #[path = "integration/support.rs"]
@@ -27,6 +32,10 @@ mod processes;
 #[path = "integration/bank_stand_in.rs"]
 #[allow(dead_code)]
 mod bank_stand_in;
+
+#[path = "integration/notice_stand_ins.rs"]
+#[allow(dead_code)]
+mod notice_stand_ins;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -44,7 +53,8 @@ on_both_databases!(
     crash_safety,
     secrets_stay_out_of_logs,
     backup_under_load,
-    khqr_confirmations_survive_sigkill
+    khqr_confirmations_survive_sigkill,
+    notices_survive_sigkill
 );
 
 /// A small xorshift generator: timings only, seeded from the clock unless replayed.
@@ -539,6 +549,106 @@ async fn khqr_confirmations_survive_sigkill(kind: Db) {
         "KHQR under SIGKILL ({kind:?}, seed {seed}): {kills} kills while applying {CASES} bank confirmations; recorded {payments}, duplicates 0, lost 0"
     );
     let _ = db.close().await;
+    let _ = std::fs::remove_file(&log);
+    fresh.drop_now().await;
+}
+
+async fn notices_survive_sigkill(kind: Db) {
+    let kills: usize = std::env::var("OWSO_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .map_or(10, |n| n.min(10));
+    let (mut rng, seed) = Rng::from_env();
+    let (fresh, setup) = prepare(kind).await;
+    let log = log_path(&fresh);
+    let (gateway_url, gateway) = notice_stand_ins::stand_in().await;
+    let sms_url = format!("{gateway_url}/sms");
+    let env = [
+        ("OWSO_SMS_URL", sms_url.as_str()),
+        ("OWSO_SMS_AUTH_HEADER", "Authorization: Bearer test-sms-key"),
+    ];
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let mut in_progress: Vec<Option<InProgress>> = vec![None; WRITERS];
+    for _ in 0..kills {
+        let server = Server::start_with(&fresh.url, &log, "warn", &env).await;
+        let load = Load::new(&server.base, &setup, ledger.clone());
+        let writers: Vec<_> = in_progress
+            .drain(..)
+            .map(|current| tokio::spawn(load.clone().write(current)))
+            .collect();
+        // Wait for a message to leave, so the kill lands while the sender works.
+        let sent_before: usize = gateway.received_keys().values().sum();
+        for waited in 0.. {
+            if gateway.received_keys().values().sum::<usize>() > sent_before || waited > 3000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.below(300))).await;
+        server.kill().await;
+        for writer in writers {
+            in_progress.push(writer.await.unwrap());
+        }
+    }
+    // A last server, without writers, sends what the kills left: on SQLite at once, on
+    // PostgreSQL once the dead senders' claims lapse.
+    let server = Server::start_with(&fresh.url, &log, "warn", &env).await;
+    let db = connect(&fresh.url).await;
+    let count = |sql: &'static str| {
+        let db = &db;
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<i64>("", "n")
+                .unwrap()
+        }
+    };
+    for waited in 0.. {
+        let open = count("SELECT COUNT(*) AS n FROM outbox WHERE status <> 'sent'").await;
+        if open == 0 {
+            break;
+        }
+        assert!(waited < 900, "{open} messages still unsent after 90 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill().await;
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
+    let mut keys = HashSet::new();
+    for row in db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT idempotency_key FROM outbox",
+        ))
+        .await
+        .unwrap()
+    {
+        keys.insert(row.try_get::<String>("", "idempotency_key").unwrap());
+    }
+    let taken = gateway.received_keys();
+    // Every acknowledged registration committed its notice with it, and every notice reached
+    // the gateway at least once.
+    let lost_at_write = ledger
+        .cases
+        .iter()
+        .filter(|code| !keys.contains(&format!("case:{code}:1:sms")))
+        .count();
+    let lost_at_send = keys.iter().filter(|k| !taken.contains_key(*k)).count();
+    let duplicated: usize = taken.values().map(|n| n.saturating_sub(1)).sum();
+    let strangers = taken.keys().filter(|k| !keys.contains(*k)).count();
+    println!(
+        "notices under SIGKILL ({kind:?}, seed {seed}): {kills} kills; {} acknowledged registrations, {} messages in the outbox, {} deliveries; lost {}, delivered twice {duplicated}",
+        ledger.cases.len(),
+        keys.len(),
+        taken.values().sum::<usize>(),
+        lost_at_write + lost_at_send,
+    );
+    assert!(!ledger.cases.is_empty());
+    assert_eq!(lost_at_write, 0, "acknowledged registrations without their notice");
+    assert_eq!(lost_at_send, 0, "notices never delivered");
+    assert_eq!(strangers, 0, "the gateway got messages the outbox never held");
+    db.close().await.unwrap();
     let _ = std::fs::remove_file(&log);
     fresh.drop_now().await;
 }

@@ -215,10 +215,34 @@ pub async fn get_receipt(code: String) -> Result<Receipt, AppError> {
             tracing::warn!(case = %case.code, error = %e, "no KHQR on the receipt");
             None
         });
+    let state = crate::backend::state::app_state()?;
+    let now = chrono::Utc::now();
+    let notices = crate::backend::track::notice_contact(
+        &db,
+        &case.code,
+        state.settings.notices.telegram.as_ref(),
+        now,
+    )
+    .await?;
+    let telegram_qr_svg = match &notices.telegram_link {
+        Some(link) => Some(
+            qrcode::QrCode::new(link.as_bytes())
+                .map(|q| {
+                    q.render::<qrcode::render::svg::Color>()
+                        .min_dimensions(120, 120)
+                        .quiet_zone(true)
+                        .build()
+                })
+                .map_err(|_| AppError::Internal)?,
+        ),
+        None => None,
+    };
     Ok(Receipt {
         case,
         track_url,
         qr_svg,
         khqr,
+        notices,
+        telegram_qr_svg,
     })
 }

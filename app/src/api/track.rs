@@ -102,10 +102,18 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
     } else {
         None
     };
+    let notices = crate::backend::track::notice_contact(
+        &state.db,
+        &view.code,
+        state.settings.notices.telegram.as_ref(),
+        now,
+    )
+    .await?;
     Ok(GrantedTrack {
         view,
         new_pin,
         khqr,
+        notices,
     })
 }
 
@@ -203,5 +211,36 @@ pub async fn send_feedback(
             let target = track_page(&code, &err);
             super::fail_to(&target, err)
         }
+    }
+}
+
+/// Stops every message about the case, from the status page; proven by the lookup's grant (or
+/// the PIN, for a client that sends one). The browser goes back to the case's page.
+#[server(endpoint = "track/stop-notices")]
+pub async fn stop_notices(code: String, pin: Option<String>) -> Result<(), AppError> {
+    use crate::backend::track::Proof;
+    let db = crate::backend::state::db()?;
+    let (ip, _) = super::request_origin();
+    let token = grant_token();
+    let proof = match pin.as_deref().filter(|p| !p.is_empty()) {
+        Some(pin) => Proof::Pin(pin),
+        None => Proof::Grant(token.as_deref()),
+    };
+    let result = crate::backend::track::stop_notices(
+        &db,
+        &limit()?,
+        &code,
+        proof,
+        ip.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(()) => {
+            super::redirect(&super::with_query(&case_page(&code), &[("notices", "stopped")]));
+            Ok(())
+        }
+        Err(err) if super::is_plain_form() => super::fail_to(&track_page(&code, &err), err),
+        Err(err) => super::with_status(Err(err)),
     }
 }

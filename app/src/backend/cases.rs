@@ -233,7 +233,9 @@ pub async fn detail(
         sectors: &user.sectors,
     };
     let holidays = calendar::holidays(db).await?;
+    let notices = super::notices::notices_of_case(db, c.id, &c.code).await?;
     Ok(CaseDetail {
+        notices,
         days_late: days_late(&holidays, c.step_due_on, status, Utc::now()),
         allowed_actions: if user.jurisdiction.acts_in_office(&c.office_code) {
             allowed_actions(&facts, &actor)

@@ -457,6 +457,34 @@ pub async fn leave_feedback(
     }
 }
 
+/// The citizen's "stop messages" on the status page, proven like a rating.
+pub async fn stop_notices(
+    db: &DatabaseConnection,
+    limit: &RateLimiter,
+    code: &str,
+    proof: Proof<'_>,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let c = open_with(db, limit, code, proof, ip, now).await?.case;
+    super::notices::telegram::stop_case(db, &c, now).await
+}
+
+/// What the status page says about the case's messages; for a case the caller may already see.
+pub async fn notice_contact(
+    db: &DatabaseConnection,
+    code: &str,
+    telegram: Option<&crate::backend::settings::TelegramSettings>,
+    now: DateTime<Utc>,
+) -> Result<crate::types::notices::NoticeContactView, AppError> {
+    let c = case::Entity::find()
+        .filter(case::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::notices::telegram::contact_view(db, &c, telegram, now).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

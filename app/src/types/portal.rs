@@ -37,6 +37,8 @@ pub struct GrantedTrack {
     pub new_pin: Option<String>,
     /// The KHQR to pay the fee by, while the case waits at the cashier unpaid.
     pub khqr: Option<super::payments::KhqrView>,
+    /// The citizen's messages: SMS, the Telegram link, and whether they were stopped.
+    pub notices: super::notices::NoticeContactView,
 }
 
 /// A case as `/track` and `POST /api/v1/track` show it to whoever holds its code and PIN.

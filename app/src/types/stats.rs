@@ -84,6 +84,13 @@ pub struct MoneyTotals {
     pub revenue_khqr: i64,
 }
 
+/// Messages sent to citizens in the period and unit; the sector filter does not apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageTotals {
+    pub sms: i64,
+    pub telegram: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictRevenue {
     pub code: String,
@@ -113,6 +120,8 @@ pub struct Dashboard {
     pub selection: StatsSelection,
     pub tiles: Vec<StageTile>,
     pub money: MoneyTotals,
+    /// Messages to citizens sent in the period, by channel.
+    pub messages: MessageTotals,
     pub total_cases: i64,
     pub charts: Vec<ChartView>,
     pub options: FilterOptions,

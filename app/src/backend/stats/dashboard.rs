@@ -479,9 +479,55 @@ pub async fn dashboard(
             revenue: total.revenue,
             revenue_khqr: total.revenue_khqr,
         },
+        messages: messages_sent(db, &f).await?,
         total_cases: total.cases(),
         charts: charts.into_iter().map(|c| c.view(locale)).collect(),
         options: options(db, user, &f, &names).await?,
+    })
+}
+
+/// Messages sent to citizens in the filter's months, from its office, its province or the nation.
+async fn messages_sent(
+    db: &impl ConnectionTrait,
+    f: &super::selection::Filter,
+) -> Result<crate::types::stats::MessageTotals, AppError> {
+    use crate::{
+        backend::entities::office,
+        domain::{calendar::from_phnom_penh, notice::NoticeChannel},
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let (first, last) = f.months();
+    let start = chrono::NaiveDate::from_ymd_opt(f.year, first, 1).ok_or(AppError::Internal)?;
+    let end = if last == 12 {
+        chrono::NaiveDate::from_ymd_opt(f.year + 1, 1, 1)
+    } else {
+        chrono::NaiveDate::from_ymd_opt(f.year, last + 1, 1)
+    }
+    .ok_or(AppError::Internal)?;
+    let offices: Option<Vec<String>> = match (&f.office, &f.province) {
+        (Some(o), _) => Some(vec![o.clone()]),
+        (None, Some(p)) => Some(
+            office::Entity::find()
+                .select_only()
+                .column(office::Column::Code)
+                .filter(office::Column::ProvinceCode.eq(p.as_str()))
+                .into_tuple()
+                .all(db)
+                .await?,
+        ),
+        (None, None) => None,
+    };
+    let sent = crate::backend::notices::sent_by_channel(
+        db,
+        offices.as_deref(),
+        from_phnom_penh(start.and_hms_opt(0, 0, 0).unwrap_or_default()),
+        from_phnom_penh(end.and_hms_opt(0, 0, 0).unwrap_or_default()),
+    )
+    .await?;
+    let count = |channel| sent.iter().find(|(c, _)| *c == channel).map_or(0, |(_, n)| *n);
+    Ok(crate::types::stats::MessageTotals {
+        sms: count(NoticeChannel::Sms),
+        telegram: count(NoticeChannel::Telegram),
     })
 }
 

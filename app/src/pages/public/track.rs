@@ -5,6 +5,7 @@
 //! is the receipt's QR target and asks for the PIN only.
 
 mod feedback;
+mod notices;
 mod recent;
 mod result;
 
@@ -67,6 +68,7 @@ pub fn TrackPage() -> impl IntoView {
             {move || granted.get().map(|found| match found {
                 Some(found) => {
                     let code = found.view.code.clone();
+                    let found_code = found.view.code.clone();
                     view! {
                         {found.new_pin.map(|pin| view! {
                             <p class="ok new-pin" role="status" data-testid="track-new-pin">
@@ -74,6 +76,7 @@ pub fn TrackPage() -> impl IntoView {
                             </p>
                         })}
                         <result::TrackResult view=found.view khqr=found.khqr />
+                        <notices::NoticesCard code=found_code notices=found.notices />
                     }.into_any()
                 }
                 None => view! {

@@ -11,6 +11,7 @@ use crate::{
     types::CaseDetail,
 };
 use actions::Actions;
+use notices::CaseNotices;
 
 /// The message for an error in the user's language.
 pub fn error_text(t: &'static Texts, err: &AppError) -> &'static str {
@@ -21,6 +22,7 @@ pub fn error_text(t: &'static Texts, err: &AppError) -> &'static str {
 }
 
 mod actions;
+mod notices;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -195,5 +197,6 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
                 </tbody>
             </table>
         </section>
+        <CaseNotices notices=detail.notices />
     }
 }

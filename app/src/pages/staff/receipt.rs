@@ -6,7 +6,7 @@ use crate::{
     api::cases::get_receipt,
     components::{khqr_card::KhqrCard, page_error::PageError},
     format::{format_date, format_riel},
-    i18n::{use_locale, use_texts},
+    i18n::{fill, use_locale, use_texts},
 };
 
 /// The receipt handed to the citizen: code, PIN, fee, expected completion and a QR code of the
@@ -68,7 +68,16 @@ pub fn ReceiptPage() -> impl IntoView {
                                     <figcaption>{move || t().khqr_status_qr}</figcaption>
                                 </figure>
                                 {r.khqr.clone().map(|khqr| view! { <KhqrCard khqr /> })}
+                                {r.telegram_qr_svg.clone().map(|svg| view! {
+                                    <figure class="qr" data-testid="receipt-telegram">
+                                        <div inner_html=svg></div>
+                                        <figcaption>{move || t().receipt_telegram_qr}</figcaption>
+                                    </figure>
+                                })}
                             </div>
+                            {r.notices.sms_phone.clone().map(|phone| view! {
+                                <p data-testid="receipt-sms">{move || fill(t().notices_sms_to, &[("phone", &phone)])}</p>
+                            })}
                             <p class="track-url">{move || t().receipt_track}" "<a href=r.track_url.clone()>{r.track_url.clone()}</a></p>
                             <p class="no-print">
                                 <button type="button" class="primary js-only" data-testid="print-receipt" on:click=move |_| print_page()>{move || t().receipt_print}</button>

@@ -105,6 +105,7 @@ fn DashboardView(
     };
     let total = d.total_cases;
     let money = d.money.clone();
+    let messages = d.messages;
     view! {
         <StatsFilters query=query options=d.options.clone() error />
         <p class="stats-scope" data-testid="stats-scope">
@@ -143,6 +144,12 @@ fn DashboardView(
                         </li>
                     }
                 }).collect_view()}
+                <li class="tile" data-testid="tile-messages">
+                    <span class="tile-name">{move || t().stats_tile_messages}</span>
+                    <strong class="tile-count">{move || format_number(messages.sms + messages.telegram, locale.get())}</strong>
+                    <span class="tile-money" data-testid="tile-messages-sms">{move || fill(t().stats_tile_messages_sms, &[("n", &format_number(messages.sms, locale.get()))])}</span>
+                    <span class="tile-money" data-testid="tile-messages-telegram">{move || fill(t().stats_tile_messages_telegram, &[("n", &format_number(messages.telegram, locale.get()))])}</span>
+                </li>
             </ul>
             <p class="chart-note">{move || t().stats_tiles_note}</p>
         </section>

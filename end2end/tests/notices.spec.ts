@@ -1,0 +1,47 @@
+import { test, expect } from '@playwright/test';
+import { lookUp, ready, registerCase, registerThroughTheForm, screenshot, signIn } from './helpers';
+
+// Issue 20: notices to citizens. The demo server has no gateway, so messages go to its log
+// (OWSO_NOTICE_LOG); what the citizen and the officer see is the same as with a real one.
+
+test('the case page lists the registered notice; the citizen sees SMS on and stops it', async ({ page, baseURL }, info) => {
+  const { code, pin } = await registerCase(baseURL!);
+  await signIn(page, info, 'desk.1201');
+  await page.goto(`/staff/cases/${code}`);
+  await ready(page, info);
+  const row = page.getByTestId('case-notice').first();
+  await expect(row).toHaveAttribute('data-event', 'registered');
+  await expect(row).toHaveAttribute('data-channel', 'sms');
+  await expect(row).toContainText(code);
+  // The officer sees the phone masked and the message never carries the PIN.
+  await expect(row).not.toContainText(pin);
+  await screenshot(page, info, 'case-notices');
+
+  await page.context().clearCookies();
+  await lookUp(page, info, code, pin);
+  const card = page.getByTestId('track-notices');
+  await expect(card.getByTestId('notices-sms')).toContainText('*');
+  await card.getByTestId('stop-notices').click();
+  await expect(page.getByTestId('notices-stopped')).toBeVisible();
+  await expect(page.getByTestId('stop-notices')).toHaveCount(0);
+  await screenshot(page, info, 'track-notices-stopped');
+  // Stopped stays stopped on the next visit.
+  await page.reload();
+  await ready(page, info);
+  await expect(page.getByTestId('notices-stopped')).toBeVisible();
+});
+
+test('the registration form asks for the language of messages and takes a refusal of SMS', async ({ page }, info) => {
+  await signIn(page, info, 'desk.1201');
+  await page.goto('/staff/cases/new');
+  await ready(page, info);
+  const choice = page.getByTestId('notice-choice');
+  await expect(choice.locator('select[name="notice_language"]')).toHaveValue('km');
+  await expect(choice.locator('input[name="sms_declined"]')).not.toBeChecked();
+  const code = await registerThroughTheForm(page, info);
+  await page.goto(`/staff/cases/${code}`);
+  await ready(page, info);
+  // Not declined: the registered notice is there, in Khmer.
+  await expect(page.getByTestId('case-notice').first()).toHaveAttribute('data-event', 'registered');
+  await expect(page.getByTestId('case-notice').first()).toContainText('OWSO៖');
+});
