@@ -1,7 +1,10 @@
 //! Complaints: filed and followed by citizens, answered and closed by the office chief.
 
-use app::backend::entities::complaint;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use app::{
+    backend::entities::{complaint, outbox},
+    domain::notice::NoticeEvent,
+};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use serde_json::Value;
 
 use crate::{
@@ -227,5 +230,19 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
     assert_eq!(body["detail"][0]["key"], "err_complaint_closed");
     let (_, html) = app.get_as("/complaints/track", &citizen).await;
     assert!(html.contains("បានបិទ"));
+    // Each answer told the complainant by SMS, in the answer's transaction; the refused third
+    // answer told nothing.
+    let told = outbox::Entity::find()
+        .order_by_asc(outbox::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(told.len(), 2, "{told:?}");
+    for (message, answer) in told.iter().zip(["The cashier refunded the difference.", "Closed after the refund."]) {
+        assert_eq!(message.event, NoticeEvent::ComplaintAnswered);
+        assert_eq!(message.recipient.as_deref(), Some("012999888"));
+        assert!(message.body.contains(&number) && message.body.contains(answer), "{}", message.body);
+        assert!(!message.body.contains(&pin));
+    }
     app.finish().await;
 }
