@@ -856,6 +856,13 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 vec![("code", &code), ("rating", "5")],
                 Want::Status(404),
             ),
+            // Stopping a case's messages takes the citizen's lookup grant, which no staff
+            // session is.
+            (
+                "/api/track/stop-notices",
+                vec![("code", &code)],
+                Want::Status(404),
+            ),
         ];
         if who == "anonymous" {
             let listed: std::collections::HashSet<&str> = functions

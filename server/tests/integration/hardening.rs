@@ -94,6 +94,7 @@ async fn hostile_values_posted_to_redirecting_functions_never_panic(kind: Db) {
                 None,
                 vec![("code", value), ("rating", "5")],
             ),
+            ("/api/track/stop-notices", None, vec![("code", value)]),
             (
                 "/api/complaints/open",
                 None,
