@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod catalogue;
 pub mod complaints;
+pub mod notices;
 pub mod offices;
 pub mod payments;
 pub mod prefs;

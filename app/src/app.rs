@@ -115,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/holidays") view={Lazy::<HolidaysRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("admin/payment-account") view={Lazy::<PaymentAccountRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("staff/payments") view={Lazy::<ReconciliationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/notices") view={Lazy::<NoticeTemplatesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("staff/notices") view={Lazy::<OfficeNoticesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits") view={Lazy::<AuditsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits/new") view={Lazy::<NewAuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audits/:id") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />

@@ -235,6 +235,7 @@ pub enum StaffPage {
     Receipt,
     Complaints,
     Payments,
+    Notices,
 }
 
 /// The split point of the office staff's pages.
@@ -244,6 +245,7 @@ fn staff_area(page: StaffPage) -> AnyView {
     use pages::staff::complaints::StaffComplaintsPage;
     use pages::staff::inbox::InboxPage;
     use pages::staff::new_case::NewCasePage;
+    use pages::staff::notices::OfficeNoticesPage;
     use pages::staff::payments::ReconciliationPage;
     use pages::staff::receipt::ReceiptPage;
     match page {
@@ -253,6 +255,7 @@ fn staff_area(page: StaffPage) -> AnyView {
         StaffPage::Receipt => view! { <ReceiptPage /> }.into_any(),
         StaffPage::Complaints => view! { <StaffComplaintsPage /> }.into_any(),
         StaffPage::Payments => view! { <ReconciliationPage /> }.into_any(),
+        StaffPage::Notices => view! { <OfficeNoticesPage /> }.into_any(),
     }
 }
 
@@ -265,6 +268,24 @@ impl LazyRoute for ReconciliationRoute {
 
     async fn view(_this: Self) -> AnyView {
         staff_area(StaffPage::Payments).await
+    }
+    // The router awaits this before hydrating a page loaded directly, so the area's chunk is
+    // there when its view hydrates; without it the page hydrates against a missing view.
+    async fn preload() {
+        #[cfg(feature = "hydrate")]
+        __preload_staff_area().await;
+    }
+}
+
+pub struct OfficeNoticesRoute;
+
+impl LazyRoute for OfficeNoticesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        staff_area(StaffPage::Notices).await
     }
     // The router awaits this before hydrating a page loaded directly, so the area's chunk is
     // there when its view hydrates; without it the page hydrates against a missing view.
@@ -459,12 +480,14 @@ pub enum AdminPage {
     Service,
     Holidays,
     PaymentAccount,
+    NoticeTemplates,
 }
 
 /// The split point of the administration screens.
 #[lazy]
 fn admin_area(page: AdminPage) -> AnyView {
     use pages::admin::holidays::HolidaysPage;
+    use pages::admin::notices::NoticeTemplatesPage;
     use pages::admin::payment_account::PaymentAccountAdminPage;
     use pages::admin::service::ServiceAdminPage;
     use pages::admin::services::ServicesAdminPage;
@@ -475,6 +498,7 @@ fn admin_area(page: AdminPage) -> AnyView {
         AdminPage::Service => view! { <ServiceAdminPage /> }.into_any(),
         AdminPage::Holidays => view! { <HolidaysPage /> }.into_any(),
         AdminPage::PaymentAccount => view! { <PaymentAccountAdminPage /> }.into_any(),
+        AdminPage::NoticeTemplates => view! { <NoticeTemplatesPage /> }.into_any(),
     }
 }
 
@@ -487,6 +511,24 @@ impl LazyRoute for PaymentAccountRoute {
 
     async fn view(_this: Self) -> AnyView {
         admin_area(AdminPage::PaymentAccount).await
+    }
+    // The router awaits this before hydrating a page loaded directly, so the area's chunk is
+    // there when its view hydrates; without it the page hydrates against a missing view.
+    async fn preload() {
+        #[cfg(feature = "hydrate")]
+        __preload_admin_area().await;
+    }
+}
+
+pub struct NoticeTemplatesRoute;
+
+impl LazyRoute for NoticeTemplatesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_this: Self) -> AnyView {
+        admin_area(AdminPage::NoticeTemplates).await
     }
     // The router awaits this before hydrating a page loaded directly, so the area's chunk is
     // there when its view hydrates; without it the page hydrates against a missing view.

@@ -51,3 +51,15 @@ mod bank_stand_in;
 
 #[path = "integration/khqr.rs"]
 mod khqr;
+
+#[path = "integration/notice_stand_ins.rs"]
+mod notice_stand_ins;
+
+#[path = "integration/notice_gateways.rs"]
+mod notice_gateways;
+
+#[path = "integration/notices.rs"]
+mod notices;
+
+#[path = "integration/notice_screens.rs"]
+mod notice_screens;

@@ -45,6 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {u.role.may(Area::Registration).then(|| view! { <a href="/staff/cases/new">{move || t().nav_new_case}</a> })}
                             {u.role.may(Area::Complaints).then(|| view! { <a href="/staff/complaints">{move || t().nav_complaints}</a> })}
                             {u.role.may(Area::Payments).then(|| view! { <a href="/staff/payments" data-testid="nav-payments">{move || t().nav_payments}</a> })}
+                            {u.role.may(Area::Notices).then(|| view! { <a href="/staff/notices" data-testid="nav-notices">{move || t().nav_notices}</a> })}
                             {u.role.may(Area::Stats).then(|| view! { <a href="/stats">{move || t().nav_stats}</a> })}
                             {u.role.may(Area::Stats).then(|| view! { <a href="/reports">{move || t().nav_reports}</a> })}
                             {u.role.may(Area::Accounts).then(|| view! { <a href="/admin/users">{move || t().nav_admin}</a> })}

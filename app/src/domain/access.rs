@@ -26,6 +26,9 @@ pub enum Area {
     /// The office's KHQR payments: the cashier who takes fees, the chief who cancels them, the
     /// office administrator who sets the account.
     Payments,
+    /// The office's messages to citizens that failed, to send again: the office administrator.
+    /// (The system administrator edits the templates and may look at any office.)
+    Notices,
 }
 
 impl Role {
@@ -39,6 +42,7 @@ impl Role {
             Area::Catalogue => self == Role::SystemAdmin,
             Area::Audits => matches!(self, Role::ProvinceViewer | Role::NationalViewer),
             Area::Payments => matches!(self, Role::Cashier | Role::OfficeChief | Role::OfficeAdmin),
+            Area::Notices => self == Role::OfficeAdmin,
         }
     }
 
@@ -107,6 +111,7 @@ mod tests {
             who(Area::Payments),
             ["cashier", "office_chief", "office_admin"]
         );
+        assert_eq!(who(Area::Notices), ["office_admin"]);
         assert_eq!(Role::NationalViewer.home(), "/stats");
         assert_eq!(Role::ProvinceViewer.home(), "/stats");
         assert_eq!(Role::SystemAdmin.home(), "/admin/users");

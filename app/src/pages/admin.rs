@@ -1,6 +1,7 @@
 //! Administration: staff accounts, the service catalogue and the holiday calendar.
 
 pub mod holidays;
+pub mod notices;
 pub mod payment_account;
 pub mod service;
 pub mod services;
@@ -22,6 +23,7 @@ pub fn AdminNav(system_admin: bool) -> impl IntoView {
             {system_admin.then(|| view! {
                 <a href="/admin/services">{move || t().admin_services}</a>
                 <a href="/admin/holidays">{move || t().admin_holidays}</a>
+                <a href="/admin/notices" data-testid="nav-notice-templates">{move || t().notice_admin_title}</a>
             })}
         </nav>
     }

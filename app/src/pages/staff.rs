@@ -4,5 +4,6 @@ pub mod case;
 pub mod complaints;
 pub mod inbox;
 pub mod new_case;
+pub mod notices;
 pub mod payments;
 pub mod receipt;

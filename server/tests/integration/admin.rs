@@ -583,6 +583,23 @@ fn auditors(who: &str, success: Want) -> Want {
     }
 }
 
+/// Office 1201's failed messages: its administrator and the system administrator.
+fn notices_of_1201(who: &str) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        "admin.1201" | "sysadmin" => Want::Ok,
+        _ => Want::Status(403),
+    }
+}
+
+/// Anyone signed in reaches the function, which then finds nothing they may touch.
+fn signed_in(who: &str, success: Want) -> Want {
+    match who {
+        "anonymous" => Want::Status(401),
+        _ => success,
+    }
+}
+
 /// The office's complaints: its chief only.
 fn office_chief(who: &str, success: Want) -> Want {
     match who {
@@ -696,6 +713,11 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 admins_only(who, Want::Ok),
             ),
             ("/staff/payments".to_string(), khqr_desk(who)),
+            (
+                "/admin/notices".to_string(),
+                system_admin_only(who, Want::Ok),
+            ),
+            ("/staff/notices?office=1201".to_string(), notices_of_1201(who)),
         ];
         for (path, want) in pages {
             let status = page(path.clone()).await;
@@ -856,6 +878,26 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 vec![("code", &code), ("rating", "5")],
                 Want::Status(404),
             ),
+            (
+                "/api/notices/templates",
+                vec![],
+                system_admin_only(who, Want::Ok),
+            ),
+            (
+                "/api/notices/templates/save",
+                vec![("event", "registered"), ("body_km", "{pin}"), ("body_en", "{pin}")],
+                system_admin_only(who, Want::Status(422)),
+            ),
+            (
+                "/api/notices/office",
+                vec![("office", "1201")],
+                notices_of_1201(who),
+            ),
+            (
+                "/api/notices/retry",
+                vec![("id", "999999")],
+                signed_in(who, Want::Status(404)),
+            ),
             // Stopping a case's messages takes the citizen's lookup grant, which no staff
             // session is.
             (
@@ -931,6 +973,6 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked, CALLERS.len() * 44);
+    assert_eq!(checked, CALLERS.len() * 51);
     app.finish().await;
 }
