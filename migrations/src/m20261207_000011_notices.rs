@@ -69,7 +69,12 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("telegram_token_expires_at"))
                     .col(timestamp_with_time_zone_null("stopped_at"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut foreign_key("notice_contacts", "case_id", "cases", "id"))
+                    .foreign_key(&mut foreign_key(
+                        "notice_contacts",
+                        "case_id",
+                        "cases",
+                        "id",
+                    ))
                     .take(),
             )
             .await?;

@@ -125,7 +125,10 @@ pub fn spawn(db: DatabaseConnection, settings: &NoticeSettings) -> Result<(), St
         if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
             match notices::release_claims(&db).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(messages = n, "notices held by the previous run are due again"),
+                Ok(n) => tracing::info!(
+                    messages = n,
+                    "notices held by the previous run are due again"
+                ),
                 Err(e) => tracing::warn!(error = %e, "could not release earlier claims"),
             }
         }
@@ -133,7 +136,9 @@ pub fn spawn(db: DatabaseConnection, settings: &NoticeSettings) -> Result<(), St
         loop {
             if last_purge.is_none_or(|at| at.elapsed() >= PURGE_EVERY) {
                 match notices::purge_recipients(&db, Utc::now()).await {
-                    Ok(n) if n > 0 => tracing::info!(messages = n, "recipients past 90 days removed"),
+                    Ok(n) if n > 0 => {
+                        tracing::info!(messages = n, "recipients past 90 days removed")
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "recipient purge failed"),
                 }
@@ -216,7 +221,10 @@ async fn telegram_hook(
         update.update_id,
         &message.chat.id.to_string(),
         &text,
-        message.from.as_ref().and_then(|f| f.language_code.as_deref()),
+        message
+            .from
+            .as_ref()
+            .and_then(|f| f.language_code.as_deref()),
         &state.settings.public_url,
         Utc::now(),
     )

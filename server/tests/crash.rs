@@ -597,12 +597,15 @@ async fn notices_survive_sigkill(kind: Db) {
     let count = |sql: &'static str| {
         let db = &db;
         async move {
-            db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get::<i64>("", "n")
-                .unwrap()
+            db.query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
         }
     };
     for waited in 0.. {
@@ -645,9 +648,15 @@ async fn notices_survive_sigkill(kind: Db) {
         lost_at_write + lost_at_send,
     );
     assert!(!ledger.cases.is_empty());
-    assert_eq!(lost_at_write, 0, "acknowledged registrations without their notice");
+    assert_eq!(
+        lost_at_write, 0,
+        "acknowledged registrations without their notice"
+    );
     assert_eq!(lost_at_send, 0, "notices never delivered");
-    assert_eq!(strangers, 0, "the gateway got messages the outbox never held");
+    assert_eq!(
+        strangers, 0,
+        "the gateway got messages the outbox never held"
+    );
     db.close().await.unwrap();
     let _ = std::fs::remove_file(&log);
     fresh.drop_now().await;

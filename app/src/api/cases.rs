@@ -58,7 +58,10 @@ pub async fn act_on_case(
         receiver,
         reference,
     };
-    let public_url = crate::backend::state::app_state()?.settings.public_url.clone();
+    let public_url = crate::backend::state::app_state()?
+        .settings
+        .public_url
+        .clone();
     let result = crate::backend::workflow::act(
         &db,
         &user,

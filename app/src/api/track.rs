@@ -237,7 +237,10 @@ pub async fn stop_notices(code: String, pin: Option<String>) -> Result<(), AppEr
     .await;
     match result {
         Ok(()) => {
-            super::redirect(&super::with_query(&case_page(&code), &[("notices", "stopped")]));
+            super::redirect(&super::with_query(
+                &case_page(&code),
+                &[("notices", "stopped")],
+            ));
             Ok(())
         }
         Err(err) if super::is_plain_form() => super::fail_to(&track_page(&code, &err), err),

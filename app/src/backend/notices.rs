@@ -373,7 +373,11 @@ pub async fn on_complaint_answer(
         .await?
         .get(NoticeEvent::ComplaintAnswered, language);
     let link = format!("{public_url}/complaints/track");
-    let values = [("number", number), ("answer", answer), ("link", link.as_str())];
+    let values = [
+        ("number", number),
+        ("answer", answer),
+        ("link", link.as_str()),
+    ];
     write(
         txn,
         vec![Message {
@@ -409,7 +413,10 @@ pub fn sample_values(language: Locale, public_url: &str) -> Vec<(String, String)
         ("due", format_date(due, language)),
         ("comment", t.notice_sample_comment.to_string()),
         ("link", track_link(public_url, code)),
-        ("rate_link", format!("{}#feedback", track_link(public_url, code))),
+        (
+            "rate_link",
+            format!("{}#feedback", track_link(public_url, code)),
+        ),
         ("office", t.notice_sample_office.to_string()),
         ("address", t.notice_sample_address.to_string()),
         ("hours", t.notice_sample_hours.to_string()),
@@ -507,7 +514,8 @@ pub async fn save_template(
             entity: "notice_template".into(),
             entity_id: Some(event.id().into()),
             before: before.map(|t| serde_json::json!({ "km": t.body_km, "en": t.body_en })),
-            after: (!reset).then(|| serde_json::json!({ "km": body_km.trim(), "en": body_en.trim() })),
+            after: (!reset)
+                .then(|| serde_json::json!({ "km": body_km.trim(), "en": body_en.trim() })),
             ..user.audit_actor(ip)
         },
         now,
@@ -524,19 +532,39 @@ mod tests {
     #[test]
     fn transitions_that_tell_the_citizen() {
         assert_eq!(
-            event_of(Action::Return, Stage::ChiefCheck, Stage::ChiefCheck, CaseStatus::ReturnedToCitizen),
+            event_of(
+                Action::Return,
+                Stage::ChiefCheck,
+                Stage::ChiefCheck,
+                CaseStatus::ReturnedToCitizen
+            ),
             Some(NoticeEvent::Returned)
         );
         assert_eq!(
-            event_of(Action::Approve, Stage::Decision, Stage::Returned, CaseStatus::Active),
+            event_of(
+                Action::Approve,
+                Stage::Decision,
+                Stage::Returned,
+                CaseStatus::Active
+            ),
             Some(NoticeEvent::Ready)
         );
         assert_eq!(
-            event_of(Action::Forward, Stage::ChiefCheck, Stage::TechnicalReview, CaseStatus::Active),
+            event_of(
+                Action::Forward,
+                Stage::ChiefCheck,
+                Stage::TechnicalReview,
+                CaseStatus::Active
+            ),
             None
         );
         assert_eq!(
-            event_of(Action::Pay, Stage::Cashier, Stage::ChiefCheck, CaseStatus::Active),
+            event_of(
+                Action::Pay,
+                Stage::Cashier,
+                Stage::ChiefCheck,
+                CaseStatus::Active
+            ),
             None
         );
     }
@@ -546,7 +574,11 @@ mod tests {
         for event in NoticeEvent::ALL {
             for language in [Locale::Km, Locale::En] {
                 let t = default_template(event, language);
-                assert_eq!(notice::validate_template(event, t), Ok(()), "{event:?} {language:?}");
+                assert_eq!(
+                    notice::validate_template(event, t),
+                    Ok(()),
+                    "{event:?} {language:?}"
+                );
             }
         }
     }
@@ -554,7 +586,10 @@ mod tests {
     #[test]
     fn the_registered_notice_in_khmer_fits_two_segments_with_a_long_service_name() {
         let values = sample_values(Locale::Km, "https://owso.mlmupc.gov.kh");
-        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let values: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let text = notice::render(
             NoticeEvent::Registered,
             default_template(NoticeEvent::Registered, Locale::Km),
@@ -563,7 +598,10 @@ mod tests {
         );
         let count = notice::sms_segments(&text);
         assert!(count.unicode);
-        assert!(count.segments <= notice::REGISTERED_MAX_SEGMENTS, "{count:?}: {text}");
+        assert!(
+            count.segments <= notice::REGISTERED_MAX_SEGMENTS,
+            "{count:?}: {text}"
+        );
         assert!(text.contains("120101-26-004321"));
         assert!(text.contains("https://owso.mlmupc.gov.kh/track/120101-26-004321"));
     }

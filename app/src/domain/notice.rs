@@ -274,7 +274,13 @@ pub fn render(
         let short: String = chars[..keep].iter().collect::<String>() + "…";
         let vals: Vec<(&str, &str)> = values
             .iter()
-            .map(|&(k, v)| if k == name { (k, short.as_str()) } else { (k, v) })
+            .map(|&(k, v)| {
+                if k == name {
+                    (k, short.as_str())
+                } else {
+                    (k, v)
+                }
+            })
             .collect();
         let text = fill(template.trim(), &vals);
         (sms_segments(&text).segments <= event.max_segments()).then_some(text)

@@ -717,7 +717,10 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
                 "/admin/notices".to_string(),
                 system_admin_only(who, Want::Ok),
             ),
-            ("/staff/notices?office=1201".to_string(), notices_of_1201(who)),
+            (
+                "/staff/notices?office=1201".to_string(),
+                notices_of_1201(who),
+            ),
         ];
         for (path, want) in pages {
             let status = page(path.clone()).await;
@@ -885,7 +888,11 @@ async fn every_route_and_server_function_checks_role_and_jurisdiction(kind: Db) 
             ),
             (
                 "/api/notices/templates/save",
-                vec![("event", "registered"), ("body_km", "{pin}"), ("body_en", "{pin}")],
+                vec![
+                    ("event", "registered"),
+                    ("body_km", "{pin}"),
+                    ("body_en", "{pin}"),
+                ],
                 system_admin_only(who, Want::Status(422)),
             ),
             (

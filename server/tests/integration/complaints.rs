@@ -238,10 +238,17 @@ async fn a_complaint_is_filed_followed_answered_and_closed(kind: Db) {
         .await
         .unwrap();
     assert_eq!(told.len(), 2, "{told:?}");
-    for (message, answer) in told.iter().zip(["The cashier refunded the difference.", "Closed after the refund."]) {
+    for (message, answer) in told.iter().zip([
+        "The cashier refunded the difference.",
+        "Closed after the refund.",
+    ]) {
         assert_eq!(message.event, NoticeEvent::ComplaintAnswered);
         assert_eq!(message.recipient.as_deref(), Some("012999888"));
-        assert!(message.body.contains(&number) && message.body.contains(answer), "{}", message.body);
+        assert!(
+            message.body.contains(&number) && message.body.contains(answer),
+            "{}",
+            message.body
+        );
         assert!(!message.body.contains(&pin));
     }
     app.finish().await;

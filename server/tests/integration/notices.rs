@@ -70,14 +70,24 @@ async fn register_with(app: &TestApp, tokens: &HashMap<String, String>, extra: V
         body[k] = v.clone();
     }
     let (status, created) = app
-        .api(Method::POST, "/api/v1/cases", Some(&tokens["desk.1201"]), Some(body))
+        .api(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&tokens["desk.1201"]),
+            Some(body),
+        )
         .await;
     assert_eq!(status, 201, "{created}");
     created["code"].as_str().unwrap().to_string()
 }
 
 /// Carries out `steps` (who, body without the version) on the case, each on its fresh version.
-async fn walk(app: &TestApp, tokens: &HashMap<String, String>, code: &str, steps: &[(&str, Value)]) {
+async fn walk(
+    app: &TestApp,
+    tokens: &HashMap<String, String>,
+    code: &str,
+    steps: &[(&str, Value)],
+) {
     for (who, body) in steps {
         let (_, case) = get_case(app, &tokens[*who], code).await;
         let mut body = body.clone();
@@ -129,14 +139,20 @@ async fn a_case_through_the_workflow_leaves_the_expected_notices_in_order(kind: 
         &[
             ("cashier.1201", json!({ "action": "pay", "amount": fee })),
             ("chief.1201", json!({ "action": "forward" })),
-            ("tech.1201", json!({ "action": "return", "comment": "ខ្វះប្លង់ទីតាំង" })),
+            (
+                "tech.1201",
+                json!({ "action": "return", "comment": "ខ្វះប្លង់ទីតាំង" }),
+            ),
             ("desk.1201", json!({ "action": "resubmit" })),
             ("tech.1201", json!({ "action": "forward" })),
             ("chief.1201", json!({ "action": "forward" })),
             ("director.1201", json!({ "action": "forward" })),
             ("decision.1201", json!({ "action": "approve" })),
             ("desk.1201", json!({ "action": "tax_confirm" })),
-            ("desk.1201", json!({ "action": "deliver", "receiver": "SOK DARA" })),
+            (
+                "desk.1201",
+                json!({ "action": "deliver", "receiver": "SOK DARA" }),
+            ),
         ],
     )
     .await;
@@ -168,7 +184,10 @@ async fn a_case_through_the_workflow_leaves_the_expected_notices_in_order(kind: 
     assert!(messages[1].body.contains("ខ្វះប្លង់ទីតាំង"));
     assert!(messages[3].body.contains("#feedback"));
     let registered = app::domain::notice::sms_segments(&messages[0].body);
-    assert!(registered.unicode && registered.segments <= 2, "{registered:?}");
+    assert!(
+        registered.unicode && registered.segments <= 2,
+        "{registered:?}"
+    );
 
     // A hook for a bot that is not configured does not exist.
     let res = app
@@ -220,7 +239,10 @@ async fn declined_sms_rejection_and_one_notice_per_committed_action(kind: Db) {
     let app = TestApp::spawn(kind).await;
     let tokens = app.demo_tokens().await;
     let quiet = register_with(&app, &tokens, json!({ "sms_declined": true })).await;
-    assert!(messages_of(&app, &quiet).await.is_empty(), "declined: no SMS");
+    assert!(
+        messages_of(&app, &quiet).await.is_empty(),
+        "declined: no SMS"
+    );
 
     let code = register_with(&app, &tokens, json!({ "notice_language": "en" })).await;
     let (_, case) = get_case(&app, &tokens["desk.1201"], &code).await;
@@ -246,7 +268,11 @@ async fn declined_sms_rejection_and_one_notice_per_committed_action(kind: Db) {
         tries.spawn(async move { request.send().await.unwrap().status().as_u16() });
     }
     let statuses = tries.join_all().await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
     let messages = messages_of(&app, &code).await;
     assert_eq!(
         events(&messages),
@@ -256,8 +282,16 @@ async fn declined_sms_rejection_and_one_notice_per_committed_action(kind: Db) {
         ]
     );
     assert_eq!(messages[1].language, "en");
-    assert!(messages[1].body.contains("No title deed ("), "{}", messages[1].body);
-    assert!(messages[0].body.starts_with("OWSO: request"), "{}", messages[0].body);
+    assert!(
+        messages[1].body.contains("No title deed ("),
+        "{}",
+        messages[1].body
+    );
+    assert!(
+        messages[0].body.starts_with("OWSO: request"),
+        "{}",
+        messages[0].body
+    );
     app.finish().await;
 }
 
@@ -270,18 +304,29 @@ async fn failed_messages_retry_with_back_off_then_die_and_nothing_configured_is_
     let message = || async { messages_of(&app, &code).await.remove(0) };
 
     // 429 with Retry-After: the gateway's wait is kept.
-    gateway.script_sms([Behaviour::TooMany { retry_after_secs: 7 }]);
+    gateway.script_sms([Behaviour::TooMany {
+        retry_after_secs: 7,
+    }]);
     let start = chrono::Utc::now();
-    let round = send_once(&app.db, &gateways, 2, LEASE, start).await.unwrap();
+    let round = send_once(&app.db, &gateways, 2, LEASE, start)
+        .await
+        .unwrap();
     assert_eq!(round.retrying, 1, "{round:?}");
     let m = message().await;
     assert_eq!((m.status, m.attempts), (NoticeStatus::Retrying, 1));
     let wait = (m.next_attempt_at - start).num_seconds();
     assert!((6..=9).contains(&wait), "retry after about 7 s, got {wait}");
-    assert!(m.last_error.as_deref().unwrap().contains("429"), "{:?}", m.last_error);
+    assert!(
+        m.last_error.as_deref().unwrap().contains("429"),
+        "{:?}",
+        m.last_error
+    );
     // Not due yet: nothing is claimed.
     assert_eq!(
-        send_once(&app.db, &gateways, 2, LEASE, start).await.unwrap().claimed,
+        send_once(&app.db, &gateways, 2, LEASE, start)
+            .await
+            .unwrap()
+            .claimed,
         0
     );
 
@@ -300,9 +345,19 @@ async fn failed_messages_retry_with_back_off_then_die_and_nothing_configured_is_
         waits.push((after.next_attempt_at - after.created_at).num_seconds());
     }
     let m = message().await;
-    assert_eq!((m.status, m.attempts), (NoticeStatus::Dead, MAX_ATTEMPTS), "{m:?}");
-    assert!(waits.windows(2).take(4).all(|w| w[1] > w[0]), "back-off grows: {waits:?}");
-    assert_eq!(gateway.received_at(Endpoint::Sms).len(), MAX_ATTEMPTS as usize);
+    assert_eq!(
+        (m.status, m.attempts),
+        (NoticeStatus::Dead, MAX_ATTEMPTS),
+        "{m:?}"
+    );
+    assert!(
+        waits.windows(2).take(4).all(|w| w[1] > w[0]),
+        "back-off grows: {waits:?}"
+    );
+    assert_eq!(
+        gateway.received_at(Endpoint::Sms).len(),
+        MAX_ATTEMPTS as usize
+    );
 
     // The office admin sees it and sends it again; it goes on the next round.
     let office = notices::for_office(&app.db, "1201", chrono::Utc::now())
@@ -430,7 +485,12 @@ async fn telegram_binds_by_the_signed_webhook_and_stop_unbinds(kind: Db) {
     assert_eq!(hook(&app, Some(WEBHOOK_SECRET), start).await, 200);
     // The spent link, pressed again, is answered as not valid.
     assert_eq!(
-        hook(&app, Some(WEBHOOK_SECRET), update(1002, 777, &format!("/start {token}"))).await,
+        hook(
+            &app,
+            Some(WEBHOOK_SECRET),
+            update(1002, 777, &format!("/start {token}"))
+        )
+        .await,
         200
     );
     let replies: Vec<_> = outbox::Entity::find()
@@ -440,7 +500,10 @@ async fn telegram_binds_by_the_signed_webhook_and_stop_unbinds(kind: Db) {
         .await
         .unwrap();
     assert_eq!(
-        replies.iter().map(|m| (m.event, m.recipient.clone().unwrap())).collect::<Vec<_>>(),
+        replies
+            .iter()
+            .map(|m| (m.event, m.recipient.clone().unwrap()))
+            .collect::<Vec<_>>(),
         [
             (NoticeEvent::TelegramLinked, "555123".to_string()),
             (NoticeEvent::TelegramLinkInvalid, "777".to_string()),
@@ -456,7 +519,10 @@ async fn telegram_binds_by_the_signed_webhook_and_stop_unbinds(kind: Db) {
         &code,
         &[
             ("cashier.1201", json!({ "action": "pay", "amount": fee })),
-            ("chief.1201", json!({ "action": "return", "comment": "Bring the plan" })),
+            (
+                "chief.1201",
+                json!({ "action": "return", "comment": "Bring the plan" }),
+            ),
         ],
     )
     .await;
@@ -476,12 +542,14 @@ async fn telegram_binds_by_the_signed_webhook_and_stop_unbinds(kind: Db) {
     assert_eq!(round.sent, round.claimed, "{round:?}");
     let sent = gateway.received_at(Endpoint::Telegram);
     assert!(sent.iter().all(|r| r.token.as_deref() == Some(BOT_TOKEN)));
-    assert!(sent
-        .iter()
-        .any(|r| r.body["chat_id"] == 555_123 && r.body["text"].as_str().unwrap().contains("Bring the plan")));
+    assert!(sent.iter().any(|r| r.body["chat_id"] == 555_123
+        && r.body["text"].as_str().unwrap().contains("Bring the plan")));
 
     // /stop unbinds the chat; later notices go by SMS only.
-    assert_eq!(hook(&app, Some(WEBHOOK_SECRET), update(1003, chat, "/stop")).await, 200);
+    assert_eq!(
+        hook(&app, Some(WEBHOOK_SECRET), update(1003, chat, "/stop")).await,
+        200
+    );
     assert_eq!(contact(&app).await.telegram_chat_id, None);
     let (_, detail) = get_case(&app, &tokens["desk.1201"], &code).await;
     let version = detail["version"].clone();
@@ -497,7 +565,10 @@ async fn telegram_binds_by_the_signed_webhook_and_stop_unbinds(kind: Db) {
         &app,
         &tokens,
         &code,
-        &[("chief.1201", json!({ "action": "reject", "comment": "Out of scope" }))],
+        &[(
+            "chief.1201",
+            json!({ "action": "reject", "comment": "Out of scope" }),
+        )],
     )
     .await;
     let rejected: Vec<_> = messages_of(&app, &code)

@@ -56,9 +56,7 @@ pub async fn claim_due(
     let mut due = Query::select();
     due.column(outbox::Column::Id)
         .from(outbox::Entity)
-        .and_where(
-            outbox::Column::Status.is_in([NoticeStatus::Pending, NoticeStatus::Retrying]),
-        )
+        .and_where(outbox::Column::Status.is_in([NoticeStatus::Pending, NoticeStatus::Retrying]))
         .and_where(outbox::Column::NextAttemptAt.lte(now))
         .cond_where(
             Condition::any()
@@ -91,7 +89,10 @@ pub async fn claim_due(
 pub async fn release_claims(db: &DatabaseConnection) -> Result<u64, AppError> {
     let txn = begin_write(db).await?;
     let released = outbox::Entity::update_many()
-        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            outbox::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(outbox::Column::ClaimedUntil.is_not_null())
         .filter(outbox::Column::Status.is_in([NoticeStatus::Pending, NoticeStatus::Retrying]))
         .exec(&*txn)
@@ -129,8 +130,9 @@ pub async fn mark(
                 NoticeStatus::Dead
             } else {
                 let wait = after.unwrap_or_else(|| notice::backoff(attempts, jitter));
-                m.next_attempt_at = Set(now
-                    + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6)));
+                m.next_attempt_at =
+                    Set(now
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6)));
                 NoticeStatus::Retrying
             }
         }
@@ -149,11 +151,17 @@ pub async fn mark(
 }
 
 /// Forgets the phone or chat of messages sent (or given up) more than 90 days ago.
-pub async fn purge_recipients(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+pub async fn purge_recipients(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
     let cutoff = now - chrono::Duration::days(RECIPIENT_KEPT_DAYS);
     let txn = begin_write(db).await?;
     let purged = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Recipient, Expr::value(Option::<String>::None))
+        .col_expr(
+            outbox::Column::Recipient,
+            Expr::value(Option::<String>::None),
+        )
         .filter(outbox::Column::Recipient.is_not_null())
         .filter(
             Condition::any()
@@ -193,9 +201,7 @@ pub async fn retry(
         .ok_or(AppError::NotFound)?;
     let allowed = match user.role {
         Role::SystemAdmin => true,
-        Role::OfficeAdmin => {
-            found.office_code.is_some() && found.office_code == user.office_code
-        }
+        Role::OfficeAdmin => found.office_code.is_some() && found.office_code == user.office_code,
         _ => false,
     };
     if !allowed {
@@ -222,7 +228,9 @@ pub async fn retry(
             action: "notice_retry".into(),
             entity: "outbox".into(),
             entity_id: Some(found.id.to_string()),
-            before: Some(serde_json::json!({ "status": found.status.id(), "attempts": found.attempts })),
+            before: Some(
+                serde_json::json!({ "status": found.status.id(), "attempts": found.attempts }),
+            ),
             after: Some(serde_json::json!({ "status": "pending" })),
             ..user.audit_actor(ip)
         },
@@ -237,7 +245,16 @@ pub async fn retry(
 fn view(m: outbox::Model, case_code: Option<String>) -> NoticeView {
     let recipient = m.recipient.as_deref().map(|r| match m.channel {
         NoticeChannel::Sms => notice::mask_phone(r),
-        NoticeChannel::Telegram => format!("…{}", r.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<String>()),
+        NoticeChannel::Telegram => format!(
+            "…{}",
+            r.chars()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>()
+        ),
     });
     NoticeView {
         id: m.id,

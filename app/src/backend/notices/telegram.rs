@@ -3,9 +3,7 @@
 //! `/start <token>` and the chat. A token binds once and lasts 30 days.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use super::{case_values, templates, write, Message};
 use crate::{
@@ -113,8 +111,14 @@ async fn applicant_phone(
 ) -> Result<Option<String>, AppError> {
     use crate::backend::entities::{applicant, enterprise};
     Ok(match (c.applicant_id, c.enterprise_id) {
-        (Some(id), _) => applicant::Entity::find_by_id(id).one(db).await?.and_then(|a| a.phone),
-        (None, Some(id)) => enterprise::Entity::find_by_id(id).one(db).await?.and_then(|e| e.phone),
+        (Some(id), _) => applicant::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|a| a.phone),
+        (None, Some(id)) => enterprise::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|e| e.phone),
         _ => None,
     })
 }
@@ -154,17 +158,18 @@ pub async fn handle_update(
     let command = command.split('@').next().unwrap_or("");
     let argument = text.split_whitespace().nth(1);
     let templates = templates(db).await?;
-    let reply = |event: NoticeEvent, language: Locale, case: Option<&case::Model>, body: String| Message {
-        key: format!("telegram:{update_id}"),
-        case_id: case.map(|c| c.id),
-        complaint_id: None,
-        office_code: case.map(|c| c.office_code.clone()),
-        event,
-        channel: NoticeChannel::Telegram,
-        recipient: chat_id.to_string(),
-        language,
-        body,
-    };
+    let reply =
+        |event: NoticeEvent, language: Locale, case: Option<&case::Model>, body: String| Message {
+            key: format!("telegram:{update_id}"),
+            case_id: case.map(|c| c.id),
+            complaint_id: None,
+            office_code: case.map(|c| c.office_code.clone()),
+            event,
+            channel: NoticeChannel::Telegram,
+            recipient: chat_id.to_string(),
+            language,
+            body,
+        };
     match command {
         "/start" => {
             let found = match argument {
@@ -183,7 +188,17 @@ pub async fn handle_update(
                 let language = chat_language(language_code);
                 let body = templates.get(NoticeEvent::TelegramLinkInvalid, language);
                 let txn = begin_write(db).await?;
-                write(&*txn, vec![reply(NoticeEvent::TelegramLinkInvalid, language, None, body)], now).await?;
+                write(
+                    &*txn,
+                    vec![reply(
+                        NoticeEvent::TelegramLinkInvalid,
+                        language,
+                        None,
+                        body,
+                    )],
+                    now,
+                )
+                .await?;
                 txn.commit().await?;
                 super::wake();
                 return Ok(BotReply::LinkInvalid);
@@ -256,7 +271,12 @@ pub async fn handle_update(
                 .await?
                 .rows_affected;
             let body = templates.get(NoticeEvent::Stopped, language);
-            write(&*txn, vec![reply(NoticeEvent::Stopped, language, None, body)], now).await?;
+            write(
+                &*txn,
+                vec![reply(NoticeEvent::Stopped, language, None, body)],
+                now,
+            )
+            .await?;
             txn.commit().await?;
             super::wake();
             Ok(BotReply::Stopped { cases: stopped })

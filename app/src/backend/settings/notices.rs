@@ -55,7 +55,9 @@ fn http_url(name: &str, url: String) -> Result<String, String> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(url)
     } else {
-        Err(format!("{name}: {url:?} must start with http:// or https://"))
+        Err(format!(
+            "{name}: {url:?} must start with http:// or https://"
+        ))
     }
 }
 
@@ -114,7 +116,10 @@ pub(super) fn notices_from(
                     let (name, value) = line.split_once(':').ok_or(
                         "OWSO_SMS_AUTH_HEADER: write it as `Name: value`, e.g. `Authorization: Bearer …`",
                     )?;
-                    Some((name.trim().to_string(), Secret::new(value.trim().to_string())))
+                    Some((
+                        name.trim().to_string(),
+                        Secret::new(value.trim().to_string()),
+                    ))
                 }
             };
             let body = present(lookup, "OWSO_SMS_BODY").unwrap_or_else(|| {
@@ -146,7 +151,9 @@ pub(super) fn notices_from(
             .parse::<usize>()
             .ok()
             .filter(|n| (1..=256).contains(n))
-            .ok_or_else(|| format!("OWSO_NOTICE_CONCURRENCY: {v:?} is not a number from 1 to 256"))?,
+            .ok_or_else(|| {
+                format!("OWSO_NOTICE_CONCURRENCY: {v:?} is not a number from 1 to 256")
+            })?,
     };
     Ok(NoticeSettings {
         telegram,

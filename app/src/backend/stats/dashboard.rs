@@ -524,7 +524,11 @@ async fn messages_sent(
         from_phnom_penh(end.and_hms_opt(0, 0, 0).unwrap_or_default()),
     )
     .await?;
-    let count = |channel| sent.iter().find(|(c, _)| *c == channel).map_or(0, |(_, n)| *n);
+    let count = |channel| {
+        sent.iter()
+            .find(|(c, _)| *c == channel)
+            .map_or(0, |(_, n)| *n)
+    };
     Ok(crate::types::stats::MessageTotals {
         sms: count(NoticeChannel::Sms),
         telegram: count(NoticeChannel::Telegram),

@@ -1,6 +1,10 @@
 use leptos::{form::ActionForm, prelude::*};
 
-use crate::{api::track::StopNotices, i18n::{fill, use_texts}, types::notices::NoticeContactView};
+use crate::{
+    api::track::StopNotices,
+    i18n::{fill, use_texts},
+    types::notices::NoticeContactView,
+};
 
 /// How the citizen hears about the case: SMS to the (masked) phone, a Telegram link to press
 /// once, and a way to stop every message. The stop is proven by the lookup's grant, as a rating
