@@ -9,6 +9,9 @@ export DATABASE_URL="sqlite://$dir/owso.db"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$here/../target/site}"
 export OWSO_ADDR="127.0.0.1:$port"
 export OWSO_NOTICE_LOG=true
+# A bot whose API is unreachable: links and the webhook work; sends fail and are retried.
+export OWSO_TELEGRAM_BOT_TOKEN=e2e-bot-token OWSO_TELEGRAM_WEBHOOK_SECRET=e2e-webhook-secret
+export OWSO_TELEGRAM_BOT_NAME=owso_e2e_bot OWSO_TELEGRAM_API=http://127.0.0.1:9
 "$bin" migrate up >/dev/null
 "$bin" seed --demo --cases 3000 >/dev/null
 exec "$bin" serve

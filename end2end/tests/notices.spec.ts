@@ -45,3 +45,39 @@ test('the registration form asks for the language of messages and takes a refusa
   await expect(page.getByTestId('case-notice').first()).toHaveAttribute('data-event', 'registered');
   await expect(page.getByTestId('case-notice').first()).toContainText('OWSO៖');
 });
+
+test('a citizen links Telegram from the status page; the webhook binds it only with its secret', async ({ page, baseURL, request }, info) => {
+  const { code, pin } = await registerCase(baseURL!);
+  await lookUp(page, info, code, pin);
+  const href = await page.getByTestId('telegram-link').getAttribute('href');
+  expect(href).toMatch(/^https:\/\/t\.me\/owso_e2e_bot\?start=[0-9a-f]{32}$/);
+  const token = href!.split('start=')[1];
+  const chat = 4_000_000 + Math.floor(Math.random() * 1_000_000);
+  const update = {
+    update_id: Date.now(),
+    message: {
+      message_id: 1, date: Math.floor(Date.now() / 1000),
+      chat: { id: chat, type: 'private', first_name: 'Dara' },
+      from: { id: chat, is_bot: false, first_name: 'Dara', language_code: 'km' },
+      text: `/start ${token}`,
+    },
+  };
+  // Forged calls: without Telegram's secret token, or with a wrong one.
+  expect((await request.post('/hooks/telegram', { data: update })).status()).toBe(401);
+  const wrong = await request.post('/hooks/telegram', { data: update, headers: { 'x-telegram-bot-api-secret-token': 'guess' } });
+  expect(wrong.status()).toBe(401);
+  await page.reload();
+  await ready(page, info);
+  await expect(page.getByTestId('telegram-link')).toBeVisible();
+
+  const signed = await request.post('/hooks/telegram', {
+    data: update,
+    headers: { 'x-telegram-bot-api-secret-token': 'e2e-webhook-secret' },
+  });
+  expect(signed.status()).toBe(200);
+  await page.reload();
+  await ready(page, info);
+  await expect(page.getByTestId('notices-telegram-bound')).toBeVisible();
+  await expect(page.getByTestId('telegram-link')).toHaveCount(0);
+  await screenshot(page, info, 'track-telegram-bound');
+});

@@ -261,12 +261,13 @@ impl Gateways {
 fn sms_of(settings: &SmsSettings) -> Result<Sms, String> {
     let auth_header = match &settings.auth_header {
         None => None,
-        Some((name, value)) => {
-            let name = HeaderName::from_bytes(name.trim().as_bytes())
-                .map_err(|_| format!("OWSO_SMS_AUTH_HEADER: {name:?} is not a header name"))?;
+        Some((written, value)) => {
+            let name = HeaderName::from_bytes(written.trim().as_bytes())
+                .map_err(|_| format!("OWSO_SMS_AUTH_HEADER: {written:?} is not a header name"))?;
             // The value is a secret: the message names the header only.
-            let mut value = HeaderValue::from_str(value.expose())
-                .map_err(|_| format!("OWSO_SMS_AUTH_HEADER: the value of {name} is not valid"))?;
+            let mut value = HeaderValue::from_str(value.expose()).map_err(|_| {
+                format!("OWSO_SMS_AUTH_HEADER: the value of {written} is not a valid header value")
+            })?;
             value.set_sensitive(true);
             Some((name, value))
         }

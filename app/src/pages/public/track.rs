@@ -27,13 +27,13 @@ pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
     let path_code = move || params.with(|p| p.get("code"));
     let lookup = ServerAction::<TrackCase>::new();
-    // Asked again after each lookup and each rating, which come back to this address.
+    // Asked again after each lookup, rating and stop of messages, which come back to this address.
     let granted = Resource::new(
         move || {
             (
                 path_code(),
                 lookup.version().get(),
-                query.with(|q| q.get("feedback")),
+                query.with(|q| (q.get("feedback"), q.get("notices"))),
             )
         },
         |(code, _, _)| async move {
