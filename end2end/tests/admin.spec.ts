@@ -84,5 +84,5 @@ test('a case returned for correction waits for the resubmission', async ({ page 
   await signIn(page, info, 'chief.1201');
   await page.goto(`/staff/cases/${code}`);
   await expect(page.getByTestId('act-forward')).toBeVisible();
-  await expect(page.locator('table.table tbody')).toContainText('The family book copy is missing');
+  await expect(page.getByTestId('case-timeline').locator('tbody')).toContainText('The family book copy is missing');
 });

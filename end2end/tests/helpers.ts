@@ -1,4 +1,4 @@
-import { expect, request, APIRequestContext, Page, TestInfo } from '@playwright/test';
+import { expect, request, APIRequestContext, Locator, Page, TestInfo } from '@playwright/test';
 
 export const jsEnabled = (info: TestInfo) => info.project.use.javaScriptEnabled !== false;
 
@@ -97,7 +97,11 @@ export async function chooseAddress(
 
 /** Fills the front desk's registration form as an officer would, for a sector 17 service (the
  * whole workflow) in village 12010101, submits it and answers the receipt's case code. */
-export async function registerThroughTheForm(page: Page, info: TestInfo): Promise<string> {
+export async function registerThroughTheForm(
+  page: Page,
+  info: TestInfo,
+  inspect?: (form: Locator) => Promise<void>,
+): Promise<string> {
   await page.goto('/staff/cases/new');
   await ready(page, info);
   await choose(page, info, 'select[name="sector"]', () => '17');
@@ -106,6 +110,7 @@ export async function registerThroughTheForm(page: Page, info: TestInfo): Promis
   await chooseAddress(page, info, 'district', (v) => v[0]);
   await chooseAddress(page, info, 'commune', (v) => v[0]);
   const form = page.getByTestId('register-form');
+  if (inspect) await inspect(form);
   for (const box of await form.locator('input[type="checkbox"][name^="documents"]').all()) await box.check();
   await form.locator('[name="name_km"]').fill('ចាន់ សុភា');
   await form.locator('[name="name_latin"]').fill('CHAN SOPHEA');

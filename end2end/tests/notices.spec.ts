@@ -33,17 +33,26 @@ test('the case page lists the registered notice; the citizen sees SMS on and sto
 
 test('the registration form asks for the language of messages and takes a refusal of SMS', async ({ page }, info) => {
   await signIn(page, info, 'desk.1201');
-  await page.goto('/staff/cases/new');
-  await ready(page, info);
-  const choice = page.getByTestId('notice-choice');
-  await expect(choice.locator('select[name="notice_language"]')).toHaveValue('km');
-  await expect(choice.locator('input[name="sms_declined"]')).not.toBeChecked();
-  const code = await registerThroughTheForm(page, info);
+  // The choice sits in the registration form, drawn once a service is chosen.
+  const code = await registerThroughTheForm(page, info, async (form) => {
+    const choice = form.getByTestId('notice-choice');
+    await expect(choice.locator('select[name="notice_language"]')).toHaveValue('km');
+    await expect(choice.locator('input[name="sms_declined"]')).not.toBeChecked();
+  });
   await page.goto(`/staff/cases/${code}`);
   await ready(page, info);
   // Not declined: the registered notice is there, in Khmer.
   await expect(page.getByTestId('case-notice').first()).toHaveAttribute('data-event', 'registered');
   await expect(page.getByTestId('case-notice').first()).toContainText('OWSO៖');
+
+  // Declined: the case is registered and no SMS is written for it.
+  const quiet = await registerThroughTheForm(page, info, async (form) => {
+    await form.locator('input[name="sms_declined"]').check();
+  });
+  await page.goto(`/staff/cases/${quiet}`);
+  await ready(page, info);
+  await expect(page.getByTestId('case-notices')).toBeVisible();
+  await expect(page.getByTestId('case-notice')).toHaveCount(0);
 });
 
 test('a citizen links Telegram from the status page; the webhook binds it only with its secret', async ({ page, baseURL, request }, info) => {

@@ -51,7 +51,7 @@ test('a case goes from registration to hand-over through the pages', async ({ pa
   const code = (await page.getByTestId('receipt-code').textContent())!.trim();
   expect(code).toMatch(/^12\d{8}$/);
   await expect(page.getByTestId('receipt-pin')).toHaveText(/^\d{6}$/);
-  await expect(page.locator('.qr svg')).toBeVisible();
+  await expect(page.getByTestId('status-qr').locator('svg')).toBeVisible();
   await screenshot(page, info, 'receipt');
 
   await signIn(page, info, 'cashier.1201');
@@ -70,7 +70,7 @@ test('a case goes from registration to hand-over through the pages', async ({ pa
   await act(page, info, code, 'tax_confirm');
   await act(page, info, code, 'deliver', { receiver: 'CHAN SOPHEA' });
   await expect(page.getByTestId('case-stage')).toContainText('បានប្រគល់ជូនអតិថិជន');
-  await expect(page.locator('table.table tbody tr')).toHaveCount(9);
+  await expect(page.getByTestId('case-timeline').locator('tbody tr')).toHaveCount(9);
   await screenshot(page, info, 'case-delivered');
   if (jsEnabled(info)) {
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');

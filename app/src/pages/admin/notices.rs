@@ -115,6 +115,9 @@ fn TemplateCard(
                 <label>{move || t().notice_admin_body_km}
                     <textarea name="body_km" lang="km" rows="4" required maxlength=max.clone()
                         data-testid=format!("body-km-{id}")
+                        // A save or reset redraws the card in place: the value, not only the
+                        // text inside the element, must follow, or a typed value stays on screen.
+                        prop:value=move || km.get()
                         on:input=move |ev| km.set(event_target_value(&ev))>{km.get_untracked()}</textarea>
                     {move || mine().then(|| view! { <FieldMessage field="body_km" error /> })}
                 </label>
@@ -122,6 +125,9 @@ fn TemplateCard(
                 <label>{move || t().notice_admin_body_en}
                     <textarea name="body_en" lang="en" rows="4" required maxlength=max.clone()
                         data-testid=format!("body-en-{id}")
+                        // A save or reset redraws the card in place: the value, not only the
+                        // text inside the element, must follow, or a typed value stays on screen.
+                        prop:value=move || en.get()
                         on:input=move |ev| en.set(event_target_value(&ev))>{en.get_untracked()}</textarea>
                     {move || mine().then(|| view! { <FieldMessage field="body_en" error /> })}
                 </label>

@@ -176,7 +176,7 @@ fn CaseView(detail: CaseDetail, act: ServerAction<ActOnCase>, draft: Draft) -> i
         <Actions code=detail.code.clone() version=detail.version allowed=detail.allowed_actions.clone() fee act draft />
         <section class="card">
             <h2>{move || t().case_timeline}</h2>
-            <table class="table">
+            <table class="table" data-testid="case-timeline">
                 <thead><tr><th>"#"</th><th>{move || t().case_action}</th><th>{move || t().case_stage}</th><th>{move || t().case_actor}</th><th>{move || t().case_when}</th></tr></thead>
                 <tbody>
                     {detail.events.into_iter().map(|e| {

@@ -63,7 +63,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                 <dt>{move || t().case_due}</dt><dd data-testid="receipt-due">{let due = c.due_on; move || format_date(due, locale.get())}</dd>
                             </dl>
                             <div class="qr-pair">
-                                <figure class="qr">
+                                <figure class="qr" data-testid="status-qr">
                                     <div inner_html=r.qr_svg.clone()></div>
                                     <figcaption>{move || t().khqr_status_qr}</figcaption>
                                 </figure>
