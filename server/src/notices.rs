@@ -50,15 +50,6 @@ fn jitter(message: &outbox::Model) -> f64 {
     (mixed >> 11) as f64 / (1u64 << 53) as f64
 }
 
-fn outcome_of(delivery: Delivery) -> Outcome {
-    match delivery {
-        Delivery::Sent => Outcome::Sent,
-        Delivery::Retry { after, error } => Outcome::Retry { after, error },
-        Delivery::Failed { error } => Outcome::Failed { error },
-        Delivery::NoChannel => Outcome::NoChannel,
-    }
-}
-
 /// Claims what is due and sends it, at most `concurrency` at a time.
 pub async fn send_once(
     db: &DatabaseConnection,
@@ -93,7 +84,7 @@ pub async fn send_once(
                     error: "recipient removed".into(),
                 },
             };
-            let outcome = outcome_of(delivery);
+            let outcome = delivery;
             let status =
                 notices::mark(&db, &message, &outcome, jitter(&message), Utc::now()).await;
             if let Outcome::Retry { error, .. } | Outcome::Failed { error } = &outcome {

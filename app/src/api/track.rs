@@ -73,11 +73,12 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
     let state = crate::backend::state::app_state()?;
     let token = grant_token();
     let now = chrono::Utc::now();
-    let view = crate::backend::track::lookup_granted(
+    let (view, notices) = crate::backend::track::lookup_granted(
         &state.db,
         &state.reference,
         &code,
         token.as_deref(),
+        state.settings.notices.telegram.as_ref(),
         now,
     )
     .await?;
@@ -102,19 +103,23 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
     } else {
         None
     };
-    let notices = crate::backend::track::notice_contact(
-        &state.db,
-        &view.code,
-        state.settings.notices.telegram.as_ref(),
-        now,
-    )
-    .await?;
     Ok(GrantedTrack {
         view,
         new_pin,
         khqr,
         notices,
     })
+}
+
+/// The citizen's proof for a change on the status page: the PIN when a client sends one, else
+/// the grant of the lookup that opened the page.
+#[cfg(feature = "ssr")]
+fn proof<'a>(pin: Option<&'a str>, grant: Option<&'a str>) -> crate::backend::track::Proof<'a> {
+    use crate::backend::track::Proof;
+    match pin.filter(|p| !p.is_empty()) {
+        Some(pin) => Proof::Pin(pin),
+        None => Proof::Grant(grant),
+    }
 }
 
 /// Leaves this browser a grant for `code` and, for a new application, its PIN to show once.
@@ -180,14 +185,10 @@ pub async fn send_feedback(
     rating: Option<String>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::track::Proof;
     let db = crate::backend::state::db()?;
     let (ip, _) = super::request_origin();
     let token = grant_token();
-    let proof = match pin.as_deref().filter(|p| !p.is_empty()) {
-        Some(pin) => Proof::Pin(pin),
-        None => Proof::Grant(token.as_deref()),
-    };
+    let proof = proof(pin.as_deref(), token.as_deref());
     let result = crate::backend::track::leave_feedback(
         &db,
         &limit()?,
@@ -218,14 +219,10 @@ pub async fn send_feedback(
 /// the PIN, for a client that sends one). The browser goes back to the case's page.
 #[server(endpoint = "track/stop-notices")]
 pub async fn stop_notices(code: String, pin: Option<String>) -> Result<(), AppError> {
-    use crate::backend::track::Proof;
     let db = crate::backend::state::db()?;
     let (ip, _) = super::request_origin();
     let token = grant_token();
-    let proof = match pin.as_deref().filter(|p| !p.is_empty()) {
-        Some(pin) => Proof::Pin(pin),
-        None => Proof::Grant(token.as_deref()),
-    };
+    let proof = proof(pin.as_deref(), token.as_deref());
     let result = crate::backend::track::stop_notices(
         &db,
         &limit()?,

@@ -36,25 +36,9 @@ pub struct Outgoing<'a> {
     pub idempotency_key: &'a str,
 }
 
-/// What became of one try.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Delivery {
-    Sent,
-    /// Try again later: after `after` when the gateway said so (Telegram 429
-    /// `parameters.retry_after`, or an HTTP `Retry-After` header in seconds), else the sender's
-    /// back-off.
-    Retry {
-        after: Option<Duration>,
-        error: String,
-    },
-    /// The gateway refused for good (e.g. Telegram 400/403: chat not found, bot blocked; SMS 4xx
-    /// other than 408/429).
-    Failed {
-        error: String,
-    },
-    /// No gateway is configured for this channel (and the log adapter is off).
-    NoChannel,
-}
+/// What became of one try: the outbox's own record of an answer (sent, retry after, failed for
+/// good, no gateway), so the sender stores what the gateway said without translating it.
+pub use app::backend::notices::Outcome as Delivery;
 
 struct Telegram {
     /// `{api_url}/bot{token}/sendMessage`: it holds the token, so it is never printed.
