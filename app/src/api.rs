@@ -88,9 +88,18 @@ pub(crate) fn request_origin() -> (Option<String>, Option<String>) {
 pub(crate) async fn current_user() -> Result<crate::backend::auth::CurrentUser, AppError> {
     let token = session_token().ok_or(AppError::Unauthorized)?;
     let db = crate::backend::state::db()?;
-    crate::backend::auth::session_user(&db, &token, chrono::Utc::now())
-        .await?
-        .ok_or(AppError::Unauthorized)
+    let now = chrono::Utc::now();
+    let memo = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::backend::auth::SessionMemo>()
+            .cloned()
+    });
+    match memo {
+        Some(memo) => memo.user(&db, &token, now).await,
+        None => crate::backend::auth::session_user(&db, &token, now).await,
+    }?
+    .ok_or(AppError::Unauthorized)
 }
 
 #[cfg(feature = "ssr")]

@@ -55,6 +55,27 @@ pub async fn read(
         .map(|f| f.payload))
 }
 
+/// A condition, for another table's query, that `token` is a live flash of `purpose` whose
+/// payload equals `column`: what [`read`] checks, without a query of its own.
+pub fn holds<C: sea_orm::sea_query::IntoColumnRef>(
+    purpose: &str,
+    token: &str,
+    column: C,
+    now: DateTime<Utc>,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(flash::Entity)
+            .and_where(flash::Column::TokenHash.eq(token_digest(token)))
+            .and_where(flash::Column::Purpose.eq(purpose))
+            .and_where(flash::Column::ExpiresAt.gt(now))
+            .and_where(Expr::col((flash::Entity, flash::Column::Payload)).equals(column))
+            .to_owned(),
+    )
+}
+
 /// The payload behind `token` for `purpose`, removed as it is read, so it is shown once.
 pub async fn take(
     db: &DatabaseConnection,

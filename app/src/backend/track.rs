@@ -108,8 +108,20 @@ async fn find_case(
     db: &DatabaseConnection,
     code: &RegistrationCode,
 ) -> Result<Option<OpenedCase>, AppError> {
-    Ok(case::Entity::find()
-        .filter(case::Column::Code.eq(code.as_str()))
+    find_case_where(db, code, None).await
+}
+
+/// The case of `code`, when `condition` (if any) holds for its row as well.
+async fn find_case_where(
+    db: &DatabaseConnection,
+    code: &RegistrationCode,
+    condition: Option<SimpleExpr>,
+) -> Result<Option<OpenedCase>, AppError> {
+    let mut query = case::Entity::find().filter(case::Column::Code.eq(code.as_str()));
+    if let Some(condition) = condition {
+        query = query.filter(condition);
+    }
+    Ok(query
         .column_as(
             of_this_case(
                 payment::Entity,
@@ -200,15 +212,18 @@ pub async fn take_new_pin(
 
 /// The status of `code` for a browser holding a grant for it; "not found" otherwise, as for a
 /// wrong PIN. Not rate-limited: the grant was earned by a lookup that was.
+/// With it, what the page says about the case's messages, from the same opened case.
 pub async fn lookup_granted(
     db: &DatabaseConnection,
     reference: &ReferenceCache,
     code: &str,
     grant: Option<&str>,
+    telegram: Option<&crate::backend::settings::TelegramSettings>,
     now: DateTime<Utc>,
-) -> Result<TrackView, AppError> {
+) -> Result<(TrackView, crate::types::notices::NoticeContactView), AppError> {
     let opened = open_granted(db, code, grant, now).await?;
-    view_of(db, reference, opened, now).await
+    let notices = super::notices::telegram::contact_view(db, &opened.case, telegram, now).await?;
+    Ok((view_of(db, reference, opened, now).await?, notices))
 }
 
 /// The case behind `code` when `grant` is a live grant for it; "not found" otherwise.
@@ -219,14 +234,20 @@ async fn open_granted(
     now: DateTime<Utc>,
 ) -> Result<OpenedCase, AppError> {
     let code = RegistrationCode::parse(code).map_err(|_| AppError::NotFound)?;
-    let granted = match grant {
-        Some(token) => super::flash::read(db, GRANT_PURPOSE, token, now).await?,
-        None => None,
-    };
-    if granted.as_deref() != Some(code.as_str()) {
+    let Some(token) = grant else {
         return Err(AppError::NotFound);
-    }
-    find_case(db, &code).await?.ok_or(AppError::NotFound)
+    };
+    // The grant is checked in the case's own query: the status page is the busiest read there
+    // is, and each query on SQLite costs two thread hand-offs.
+    let granted = super::flash::holds(
+        GRANT_PURPOSE,
+        token,
+        (case::Entity, case::Column::Code),
+        now,
+    );
+    find_case_where(db, &code, Some(granted))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// How a citizen shows a case is theirs: the PIN itself (the JSON API), or the cookie handle of
