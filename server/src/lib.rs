@@ -8,6 +8,7 @@ pub mod cli;
 pub mod exports;
 pub mod generate;
 pub mod kept;
+pub mod metrics;
 pub mod names;
 pub mod notices;
 pub mod payment_samples;

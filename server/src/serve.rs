@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     let site_root = state.settings.site_root.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::assets::routes(&site_root, options.hash_files))
         .merge(crate::api_v1::routes())
         .merge(crate::exports::routes())
@@ -88,6 +89,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
             crate::render_arena::keep_render_arena,
+        ))
+        .layer(axum::middleware::from_fn(
+            app::backend::auth::remember_session,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -119,6 +123,10 @@ pub fn router(state: AppState) -> Router {
                 .quality(CompressionLevel::Precise(1)),
         )
         .layer(crate::security::catch_panics())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::count_requests,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             // The path only: query strings can carry PINs and must never reach the logs.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
@@ -138,9 +146,10 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Opens the database, applies pending migrations and builds the shared state.
 pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
-    let conn: DatabaseConnection = db::connect(&settings.database_url, settings.db_pool_size)
+    let mut conn: DatabaseConnection = db::connect(&settings.database_url, settings.db_pool_size)
         .await
         .map_err(|e| CliError::usage(format!("DATABASE_URL: cannot open the database: {e}")))?;
+    let counters = app::backend::metrics::Counters::counting(&mut conn);
     Migrator::up(&conn, None).await?;
     let options = leptos_options(&settings);
     Ok(AppState {
@@ -148,6 +157,7 @@ pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
         options,
         track_limiter: RateLimiter::new(settings.track_rate_limit),
         reference: Arc::default(),
+        counters,
         settings: Arc::new(settings),
     })
 }

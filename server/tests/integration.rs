@@ -63,3 +63,6 @@ mod notices;
 
 #[path = "integration/notice_screens.rs"]
 mod notice_screens;
+
+#[path = "integration/round_trips.rs"]
+mod round_trips;

@@ -17,6 +17,8 @@ pub struct AppState {
     pub track_limiter: super::rate_limit::RateLimiter,
     /// Services, offices and holidays for the public lookup, kept a few seconds.
     pub reference: Arc<super::reference_cache::ReferenceCache>,
+    /// Requests and database statements, for `/metrics`.
+    pub counters: Arc<super::metrics::Counters>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

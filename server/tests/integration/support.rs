@@ -320,6 +320,13 @@ pub async fn connect(url: &str) -> DatabaseConnection {
     db::connect(url, 2).await.unwrap()
 }
 
+/// The `owso` binary cargo built for these tests; a benchmark may name another one in
+/// `OWSO_BENCH_BIN` to measure an earlier build against the same load.
 pub fn owso_bin() -> Arc<PathBuf> {
-    Arc::new(PathBuf::from(env!("CARGO_BIN_EXE_owso")))
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_owso"));
+    Arc::new(
+        std::env::var_os("OWSO_BENCH_BIN")
+            .map(PathBuf::from)
+            .unwrap_or(built),
+    )
 }
