@@ -215,7 +215,9 @@ async fn run(kind: Db, clients: usize, seconds: u64, cases: u64) {
         Arc::new(Mutex::new(processes::Ledger::default())),
     );
     for _ in 0..cases {
-        load.register().await.expect("register a case for the bench");
+        load.register()
+            .await
+            .expect("register a case for the bench");
     }
     let mut sessions = Vec::new();
     for i in 0..clients {

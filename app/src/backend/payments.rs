@@ -323,6 +323,31 @@ fn escape(text: &str) -> String {
 /// name and the amount above a dashed rule, then the code. An SVG, so it prints sharp and costs
 /// a few kilobytes on a phone.
 pub fn khqr_card_svg(payload: &str, amount: i64, merchant_name: &str) -> String {
+    use std::{
+        collections::HashMap,
+        sync::{Mutex, OnceLock},
+    };
+    // Choosing the QR's mask scores all eight candidates: about a quarter of the CPU of a status
+    // page with an open code, drawn again at every view and every 3-second poll. A payload never
+    // changes once issued, so its card is kept; past the bound the memo starts over.
+    const KEPT_CARDS: usize = 4096;
+    static CARDS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let cards = CARDS.get_or_init(Default::default);
+    let key = format!("{amount}\u{1f}{merchant_name}\u{1f}{payload}");
+    if let Some(svg) = cards.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return svg;
+    }
+    let svg = draw_khqr_card(payload, amount, merchant_name);
+    if let Ok(mut kept) = cards.lock() {
+        if kept.len() >= KEPT_CARDS {
+            kept.clear();
+        }
+        kept.insert(key, svg.clone());
+    }
+    svg
+}
+
+fn draw_khqr_card(payload: &str, amount: i64, merchant_name: &str) -> String {
     let Ok(qr) =
         qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
     else {
