@@ -83,6 +83,10 @@ fn ReportView(report: Report) -> impl IntoView {
                 <a href=csv_href rel="external" download="" data-testid="report-csv">{move || t().report_csv}</a>
                 <a href="/reports">{move || t().report_other}</a>
             </p>
+            // Each part is boxed (`into_any`): rendered on the server, the parts of one tuple
+            // resolve as one nested future, and unboxed this page's overflowed a 2 MiB worker
+            // stack in debug builds.
+            {view! {
             <section class="report-section" data-testid="report-silent">
                 <h2>{move || fill(t().report_silent_title, &[("n", &format_number(silent_n, locale.get()))])}</h2>
                 <p class="muted">{move || t().report_silent_lede}</p>
@@ -113,9 +117,10 @@ fn ReportView(report: Report) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
-            <Totals report=report.clone() />
-            <tables::StageTable report=report.clone() />
-            <tables::PerformanceTable report />
+            }.into_any()}
+            {view! { <Totals report=report.clone() /> }.into_any()}
+            {view! { <tables::StageTable report=report.clone() /> }.into_any()}
+            {view! { <tables::PerformanceTable report /> }.into_any()}
         </article>
     }
 }
