@@ -31,6 +31,15 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
+# Build tools run for seconds per build, so they are compiled for compile speed: no LTO, many
+# codegen units and no debug info. They keep opt-level 1, not 0, because wasm-split and
+# wasm-bindgen walk the multi-megabyte wasm on every release build.
+tool_profile() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_INCREMENTAL=false "$@"
+}
+
 ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32 target"
@@ -40,15 +49,13 @@ ensure_rust_tools() {
     step "installing cargo-leptos $CARGO_LEPTOS_VERSION"
     # Its own release profile (fat LTO, one codegen unit) took 18 minutes on 2 cores; a build
     # tool gains nothing from that.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+    tool_profile cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     # One of its locked dependencies is gone from the registry, so it installs unlocked.
     CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
-      CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+      tool_profile cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
   fi
 }
 
@@ -101,7 +108,7 @@ build_release() {
 ensure_cargo_deny() {
   if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
     step "installing cargo-deny $CARGO_DENY_VERSION (several minutes on 2 cores)"
-    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+    tool_profile cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }
 
