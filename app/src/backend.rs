@@ -14,6 +14,7 @@ pub mod entities;
 pub mod flash;
 pub mod geo;
 pub mod inbox;
+pub mod local_reads;
 pub mod metrics;
 pub mod notices;
 pub mod offices;

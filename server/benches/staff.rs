@@ -52,6 +52,9 @@ struct Timings {
     inbox: Vec<Duration>,
     case: Vec<Duration>,
     act: Vec<Duration>,
+    /// Actions refused because another officer acted on the case first (its version moved on):
+    /// the optimistic lock doing its job, not a fault.
+    lost_races: u64,
     errors: u64,
 }
 
@@ -157,20 +160,23 @@ async fn browse(
             .await;
         let took = started.elapsed();
         let mut t = timings.lock().unwrap();
-        match res {
-            // A plain form post is sent back to the case page: 302 to it without `?error=`.
-            Ok(r)
-                if r.status().is_redirection()
-                    && !r
-                        .headers()
-                        .get("location")
-                        .and_then(|l| l.to_str().ok())
-                        .unwrap_or("")
-                        .contains("error=") =>
-            {
-                t.act.push(took)
-            }
+        // A plain form post is sent back to the case page: 302 to it, with `?error=` when the
+        // action was refused.
+        let location = res
+            .as_ref()
+            .ok()
+            .filter(|r| r.status().is_redirection())
+            .map(|r| {
+                r.headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            });
+        match location {
+            Some(to) if !to.contains("error=") => t.act.push(took),
             // Two officers of one role took the same case: the second loses on its version.
+            Some(to) if to.contains("error=err_conflict") => t.lost_races += 1,
             _ => t.errors += 1,
         }
     }
@@ -252,11 +258,12 @@ async fn run(kind: Db, clients: usize, seconds: u64, cases: u64) {
     }
     let pages = t.inbox.len() + t.case.len();
     println!(
-        "staff pages ({kind:?}): {:.0} pages/s ({} inbox, {} case pages) and {:.0} actions/s; {clients} clients, {elapsed:.1} s, {} refused or failed",
+        "staff pages ({kind:?}): {:.0} pages/s ({} inbox, {} case pages) and {:.0} actions/s; {clients} clients, {elapsed:.1} s; {} actions lost a race for the same case (version moved on), {} requests failed",
         pages as f64 / elapsed,
         t.inbox.len(),
         t.case.len(),
         t.act.len() as f64 / elapsed,
+        t.lost_races,
         t.errors,
     );
     for (name, list) in [

@@ -147,7 +147,7 @@ async fn track_case(
     let ip = addr.ip().to_string();
     Ok(Json(
         track::lookup(
-            &state.db,
+            state.reader(),
             &state.track_limiter,
             &state.reference,
             &body.code,

@@ -157,6 +157,10 @@ pub async fn prepare(settings: Settings) -> Result<AppState, CliError> {
         options,
         track_limiter: RateLimiter::new(settings.track_rate_limit),
         reference: Arc::default(),
+        local: app::backend::local_reads::LocalSqlite::for_url(
+            &settings.database_url,
+            counters.clone(),
+        ),
         counters,
         settings: Arc::new(settings),
     })

@@ -66,3 +66,6 @@ mod notice_screens;
 
 #[path = "integration/round_trips.rs"]
 mod round_trips;
+
+#[path = "integration/local_reads.rs"]
+mod local_reads;

@@ -33,7 +33,7 @@ pub async fn track_case(code: String, pin: String) -> Result<TrackView, AppError
     let (ip, _) = super::request_origin();
     let now = chrono::Utc::now();
     let result = crate::backend::track::lookup(
-        &state.db,
+        state.reader(),
         &state.track_limiter,
         &state.reference,
         &code,
@@ -73,8 +73,12 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
     let state = crate::backend::state::app_state()?;
     let token = grant_token();
     let now = chrono::Utc::now();
-    let (view, notices) = crate::backend::track::lookup_granted(
-        &state.db,
+    let crate::backend::track::GrantedLookup {
+        view,
+        notices,
+        khqr,
+    } = crate::backend::track::lookup_granted(
+        state.reader(),
         &state.reference,
         &code,
         token.as_deref(),
@@ -92,16 +96,6 @@ pub async fn track_granted(code: String) -> Result<GrantedTrack, AppError> {
             pin
         }
         None => None,
-    };
-    let khqr = if view.stage == crate::domain::Stage::Cashier && !view.paid {
-        crate::backend::payments::code_for_case_code(&state.db, &view.code, now)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(case = %view.code, error = %e, "no KHQR on the status page");
-                None
-            })
-    } else {
-        None
     };
     Ok(GrantedTrack {
         view,
@@ -185,12 +179,12 @@ pub async fn send_feedback(
     rating: Option<String>,
     comment: Option<String>,
 ) -> Result<(), AppError> {
-    let db = crate::backend::state::db()?;
+    let state = crate::backend::state::app_state()?;
     let (ip, _) = super::request_origin();
     let token = grant_token();
     let proof = proof(pin.as_deref(), token.as_deref());
     let result = crate::backend::track::leave_feedback(
-        &db,
+        state.reader(),
         &limit()?,
         &code,
         proof,
@@ -219,12 +213,12 @@ pub async fn send_feedback(
 /// the PIN, for a client that sends one). The browser goes back to the case's page.
 #[server(endpoint = "track/stop-notices")]
 pub async fn stop_notices(code: String, pin: Option<String>) -> Result<(), AppError> {
-    let db = crate::backend::state::db()?;
+    let state = crate::backend::state::app_state()?;
     let (ip, _) = super::request_origin();
     let token = grant_token();
     let proof = proof(pin.as_deref(), token.as_deref());
     let result = crate::backend::track::stop_notices(
-        &db,
+        state.reader(),
         &limit()?,
         &code,
         proof,

@@ -160,11 +160,14 @@ pub async fn timeline_of(
     db: &impl ConnectionTrait,
     case_id: i64,
 ) -> Result<Vec<case_event::Model>, AppError> {
-    Ok(case_event::Entity::find()
+    Ok(timeline_query(case_id).all(db).await?)
+}
+
+/// A case's events in the order they happened.
+pub fn timeline_query(case_id: i64) -> sea_orm::Select<case_event::Entity> {
+    case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
         .order_by_asc(case_event::Column::Seq)
-        .all(db)
-        .await?)
 }
 
 /// The payment in force for a case, if any (a cancelled one no longer counts).

@@ -16,6 +16,7 @@ use super::{
     calendar::local_date,
     db::begin_write,
     entities::{case, office_payment_account as account_row, payment, payment_request, service},
+    local_reads::Reader,
     workflow,
 };
 use crate::{
@@ -242,22 +243,39 @@ pub async fn code_for_case(
     c: &case::Model,
     now: DateTime<Utc>,
 ) -> Result<Option<KhqrView>, AppError> {
-    if c.stage != Stage::Cashier || c.status != CaseStatus::Active || c.fee_total <= 0 {
-        return Ok(None);
-    }
     if super::cases::live_payment(db, c.id).await?.is_some() {
         return Ok(None);
     }
-    let Some(account) = account(db, &c.office_code).await? else {
+    code_for_unpaid_case(Reader::pool(db), c, now).await
+}
+
+/// [`code_for_case`] for a case the caller already knows has no live payment.
+pub async fn code_for_unpaid_case(
+    reader: Reader<'_>,
+    c: &case::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<KhqrView>, AppError> {
+    if c.stage != Stage::Cashier || c.status != CaseStatus::Active || c.fee_total <= 0 {
+        return Ok(None);
+    }
+    let db = reader.db;
+    let Some(account) = reader
+        .one(account_row::Entity::find_by_id(c.office_code.clone()))
+        .await?
+        .as_ref()
+        .and_then(to_account)
+    else {
         return Ok(None);
     };
-    let showable = payment_request::Entity::find()
-        .filter(payment_request::Column::CaseId.eq(c.id))
-        .filter(payment_request::Column::State.eq(RequestState::Open))
-        .filter(payment_request::Column::Amount.eq(c.fee_total))
-        .filter(payment_request::Column::ExpiresAt.gt(now + SHOW_MARGIN))
-        .order_by_desc(payment_request::Column::ExpiresAt)
-        .one(db)
+    let showable = reader
+        .one(
+            payment_request::Entity::find()
+                .filter(payment_request::Column::CaseId.eq(c.id))
+                .filter(payment_request::Column::State.eq(RequestState::Open))
+                .filter(payment_request::Column::Amount.eq(c.fee_total))
+                .filter(payment_request::Column::ExpiresAt.gt(now + SHOW_MARGIN))
+                .order_by_desc(payment_request::Column::ExpiresAt),
+        )
         .await?;
     if let Some(request) = showable {
         return Ok(Some(view_of(&request, &account)));

@@ -19,6 +19,15 @@ pub struct AppState {
     pub reference: Arc<super::reference_cache::ReferenceCache>,
     /// Requests and database statements, for `/metrics`.
     pub counters: Arc<super::metrics::Counters>,
+    /// The SQLite file for reads on the request thread's own connection; `None` on PostgreSQL.
+    pub local: Option<Arc<super::local_reads::LocalSqlite>>,
+}
+
+impl AppState {
+    /// Where this request's reads go; see `local_reads`.
+    pub fn reader(&self) -> super::local_reads::Reader<'_> {
+        super::local_reads::Reader::new(&self.db, self.local.as_deref())
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

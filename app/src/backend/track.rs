@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{Expr, Query, QueryStatementBuilder, SimpleExpr},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set,
+    sea_query::{ColumnType, Expr, Query, QueryStatementBuilder, SimpleExpr},
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Set,
 };
 use subtle::ConstantTimeEq;
 
@@ -14,6 +14,7 @@ use super::{
     calendar::local_date,
     db::begin_write,
     entities::{case, case_event, feedback, office, payment},
+    local_reads::Reader,
     rate_limit::RateLimiter,
     reference_cache::ReferenceCache,
     stats::rollup::Deltas,
@@ -81,7 +82,7 @@ fn of_this_case<E: EntityTrait>(
 
 /// The case behind a code and PIN, after counting the attempt against the caller's address.
 async fn open_case(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     limit: &RateLimiter,
     code: &str,
     pin: &str,
@@ -90,9 +91,9 @@ async fn open_case(
 ) -> Result<OpenedCase, AppError> {
     let (code, pin) = parse_credentials(code, pin)?;
     limit
-        .hit(db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
+        .hit(reader.db, RATE_BUCKET, ip.unwrap_or("unknown"), now)
         .await?;
-    let found = find_case(db, &code).await?;
+    let found = find_case_where(reader, &code, None).await?;
     // Compare against a stand-in when the code is unknown, so both failures take as long.
     let stored = found
         .as_ref()
@@ -104,16 +105,9 @@ async fn open_case(
     }
 }
 
-async fn find_case(
-    db: &DatabaseConnection,
-    code: &RegistrationCode,
-) -> Result<Option<OpenedCase>, AppError> {
-    find_case_where(db, code, None).await
-}
-
 /// The case of `code`, when `condition` (if any) holds for its row as well.
 async fn find_case_where(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     code: &RegistrationCode,
     condition: Option<SimpleExpr>,
 ) -> Result<Option<OpenedCase>, AppError> {
@@ -121,7 +115,7 @@ async fn find_case_where(
     if let Some(condition) = condition {
         query = query.filter(condition);
     }
-    Ok(query
+    let query = query
         .column_as(
             of_this_case(
                 payment::Entity,
@@ -148,10 +142,30 @@ async fn find_case_where(
                 None,
             ),
             "feedback_rating",
-        )
-        .into_model::<OpenedCase>()
-        .one(db)
-        .await?)
+        );
+    let Some(local) = reader.local() else {
+        return Ok(query.into_model::<OpenedCase>().one(reader.db).await?);
+    };
+    let added = [
+        ("live_paid_at", ColumnType::TimestampWithTimeZone),
+        ("live_channel", ColumnType::Text),
+        ("feedback_rating", ColumnType::SmallInteger),
+    ];
+    let Some((case, added)) = local.rows(query.limit(1), &added)?.pop() else {
+        return Ok(None);
+    };
+    let [paid_at, channel, rating]: [sea_orm::Value; 3] =
+        added.try_into().map_err(|_| AppError::Internal)?;
+    let read = |e: sea_orm::sea_query::ValueTypeErr| {
+        tracing::error!(case = %case.code, error = %e, "a status page column did not read");
+        AppError::Internal
+    };
+    Ok(Some(OpenedCase {
+        live_paid_at: sea_orm::sea_query::ValueType::try_from(paid_at).map_err(read)?,
+        live_channel: sea_orm::sea_query::ValueType::try_from(channel).map_err(read)?,
+        feedback_rating: sea_orm::sea_query::ValueType::try_from(rating).map_err(read)?,
+        case,
+    }))
 }
 
 /// What a lookup grant is stored under in the flash table.
@@ -213,22 +227,45 @@ pub async fn take_new_pin(
 /// The status of `code` for a browser holding a grant for it; "not found" otherwise, as for a
 /// wrong PIN. Not rate-limited: the grant was earned by a lookup that was.
 /// With it, what the page says about the case's messages, from the same opened case.
+/// With them, the KHQR code to pay by while the case waits at the cashier unpaid.
 pub async fn lookup_granted(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     reference: &ReferenceCache,
     code: &str,
     grant: Option<&str>,
     telegram: Option<&crate::backend::settings::TelegramSettings>,
     now: DateTime<Utc>,
-) -> Result<(TrackView, crate::types::notices::NoticeContactView), AppError> {
-    let opened = open_granted(db, code, grant, now).await?;
-    let notices = super::notices::telegram::contact_view(db, &opened.case, telegram, now).await?;
-    Ok((view_of(db, reference, opened, now).await?, notices))
+) -> Result<GrantedLookup, AppError> {
+    let opened = open_granted(reader, code, grant, now).await?;
+    let notices =
+        super::notices::telegram::contact_view(reader, &opened.case, telegram, now).await?;
+    let khqr = if opened.live_paid_at.is_none() {
+        super::payments::code_for_unpaid_case(reader, &opened.case, now)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(case = %opened.case.code, error = %e, "no KHQR on the status page");
+                None
+            })
+    } else {
+        None
+    };
+    Ok(GrantedLookup {
+        view: view_of(reader, reference, opened, now).await?,
+        notices,
+        khqr,
+    })
+}
+
+/// What the status page of a granted lookup shows.
+pub struct GrantedLookup {
+    pub view: TrackView,
+    pub notices: crate::types::notices::NoticeContactView,
+    pub khqr: Option<crate::types::payments::KhqrView>,
 }
 
 /// The case behind `code` when `grant` is a live grant for it; "not found" otherwise.
 async fn open_granted(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     code: &str,
     grant: Option<&str>,
     now: DateTime<Utc>,
@@ -245,7 +282,7 @@ async fn open_granted(
         (case::Entity, case::Column::Code),
         now,
     );
-    find_case_where(db, &code, Some(granted))
+    find_case_where(reader, &code, Some(granted))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -259,7 +296,7 @@ pub enum Proof<'a> {
 }
 
 async fn open_with(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     limit: &RateLimiter,
     code: &str,
     proof: Proof<'_>,
@@ -267,8 +304,8 @@ async fn open_with(
     now: DateTime<Utc>,
 ) -> Result<OpenedCase, AppError> {
     match proof {
-        Proof::Pin(pin) => open_case(db, limit, code, pin, ip, now).await,
-        Proof::Grant(token) => open_granted(db, code, token, now).await,
+        Proof::Pin(pin) => open_case(reader, limit, code, pin, ip, now).await,
+        Proof::Grant(token) => open_granted(reader, code, token, now).await,
     }
 }
 
@@ -287,7 +324,7 @@ pub fn contact(o: office::Model) -> OfficeContact {
 
 /// The status of a case for the holder of its code and PIN.
 pub async fn lookup(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     limit: &RateLimiter,
     reference: &ReferenceCache,
     code: &str,
@@ -295,12 +332,12 @@ pub async fn lookup(
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<TrackView, AppError> {
-    let opened = open_case(db, limit, code, pin, ip, now).await?;
-    view_of(db, reference, opened, now).await
+    let opened = open_case(reader, limit, code, pin, ip, now).await?;
+    view_of(reader, reference, opened, now).await
 }
 
 async fn view_of(
-    db: &impl ConnectionTrait,
+    reader: Reader<'_>,
     reference: &ReferenceCache,
     opened: OpenedCase,
     now: DateTime<Utc>,
@@ -311,10 +348,10 @@ async fn view_of(
         live_channel,
         feedback_rating: rating,
     } = opened;
-    let service = reference.service(db, c.service_id).await?;
-    let off = reference.office(db, &c.office_code).await?;
-    let holidays = reference.holidays(db).await?;
-    let events = super::cases::timeline_of(db, c.id).await?;
+    let service = reference.service(reader.db, c.service_id).await?;
+    let off = reference.office(reader.db, &c.office_code).await?;
+    let holidays = reference.holidays(reader.db).await?;
+    let events = reader.all(super::cases::timeline_query(c.id)).await?;
     let (svc, steps) = (&service.service, &service.steps);
     let stage = c.stage;
     let status = c.status;
@@ -424,7 +461,7 @@ pub fn parse_feedback(
 /// Records the citizen's rating of a delivered case; one per case.
 #[allow(clippy::too_many_arguments)]
 pub async fn leave_feedback(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     limit: &RateLimiter,
     code: &str,
     proof: Proof<'_>,
@@ -433,8 +470,9 @@ pub async fn leave_feedback(
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let c = open_with(db, limit, code, proof, ip, now).await?.case;
+    let c = open_with(reader, limit, code, proof, ip, now).await?.case;
     let (rating, comment) = parse_feedback(rating, comment)?;
+    let db = reader.db;
     if c.status != CaseStatus::Delivered {
         return Err(AppError::IllegalTransition("feedback_not_delivered".into()));
     }
@@ -480,15 +518,15 @@ pub async fn leave_feedback(
 
 /// The citizen's "stop messages" on the status page, proven like a rating.
 pub async fn stop_notices(
-    db: &DatabaseConnection,
+    reader: Reader<'_>,
     limit: &RateLimiter,
     code: &str,
     proof: Proof<'_>,
     ip: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let c = open_with(db, limit, code, proof, ip, now).await?.case;
-    super::notices::telegram::stop_case(db, &c, now).await
+    let c = open_with(reader, limit, code, proof, ip, now).await?.case;
+    super::notices::telegram::stop_case(reader.db, &c, now).await
 }
 
 /// What the status page says about the case's messages; for a case the caller may already see.
@@ -503,7 +541,7 @@ pub async fn notice_contact(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    super::notices::telegram::contact_view(db, &c, telegram, now).await
+    super::notices::telegram::contact_view(Reader::pool(db), &c, telegram, now).await
 }
 
 #[cfg(test)]

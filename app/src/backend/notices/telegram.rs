@@ -36,12 +36,13 @@ pub fn start_link(bot_name: &str, token: &str) -> String {
 /// fresh link is made when the case has none or it has expired or been used; cases registered
 /// before notices existed get their contact row here, in Khmer, with the applicant's phone.
 pub async fn contact_view(
-    db: &DatabaseConnection,
+    reader: crate::backend::local_reads::Reader<'_>,
     c: &case::Model,
     telegram: Option<&TelegramSettings>,
     now: DateTime<Utc>,
 ) -> Result<NoticeContactView, AppError> {
-    let mut contact = notice_contact::Entity::find_by_id(c.id).one(db).await?;
+    let db = reader.db;
+    let mut contact = reader.one(notice_contact::Entity::find_by_id(c.id)).await?;
     let needs_link = |k: &Option<notice_contact::Model>| match k {
         None => true,
         Some(k) => {
