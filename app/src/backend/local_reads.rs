@@ -255,6 +255,11 @@ fn parameter(value: &Value) -> Result<rusqlite::types::Value, DbErr> {
         Value::TinyUnsigned(v) => v.map_or(Sql::Null, |x| Sql::Integer(x.into())),
         Value::SmallUnsigned(v) => v.map_or(Sql::Null, |x| Sql::Integer(x.into())),
         Value::Unsigned(v) => v.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+        // A LIMIT comes as one of these.
+        Value::BigUnsigned(v) => match v {
+            None => Sql::Null,
+            Some(x) => Sql::Integer(i64::try_from(*x).map_err(query_error)?),
+        },
         Value::Float(v) => v.map_or(Sql::Null, |x| Sql::Real(x.into())),
         Value::Double(v) => v.map_or(Sql::Null, Sql::Real),
         Value::String(v) => v.clone().map_or(Sql::Null, Sql::Text),
@@ -413,6 +418,14 @@ mod tests {
             Some(at - chrono::Duration::milliseconds(250))
         );
         assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn binds_a_limit() {
+        assert_eq!(
+            parameter(&Value::BigUnsigned(Some(1))).unwrap(),
+            rusqlite::types::Value::Integer(1)
+        );
     }
 
     #[test]
