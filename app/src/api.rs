@@ -87,7 +87,7 @@ pub(crate) fn request_origin() -> (Option<String>, Option<String>) {
 #[cfg(feature = "ssr")]
 pub(crate) async fn current_user() -> Result<crate::backend::auth::CurrentUser, AppError> {
     let token = session_token().ok_or(AppError::Unauthorized)?;
-    let state = crate::backend::state::app_state()?;
+    let db = crate::backend::state::db()?;
     let now = chrono::Utc::now();
     let memo = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
         parts
@@ -96,8 +96,8 @@ pub(crate) async fn current_user() -> Result<crate::backend::auth::CurrentUser, 
             .cloned()
     });
     match memo {
-        Some(memo) => memo.user(state.reader(), &token, now).await,
-        None => crate::backend::auth::session_user(state.reader(), &token, now).await,
+        Some(memo) => memo.user(&db, &token, now).await,
+        None => crate::backend::auth::session_user(&db, &token, now).await,
     }?
     .ok_or(AppError::Unauthorized)
 }

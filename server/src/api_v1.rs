@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user = auth::token_user(state.reader(), token)
+        let user = auth::token_user(&state.db, token)
             .await?
             .ok_or(AppError::Unauthorized)?;
         let ip = parts

@@ -90,7 +90,7 @@ async fn csv(state: &AppState, headers: &HeaderMap, period: &str, q: &UnitQuery)
     let locale = negotiate(text(header::COOKIE), text(header::ACCEPT_LANGUAGE));
     let now = Utc::now();
     let user = match session_token(headers) {
-        Some(token) => auth::session_user(state.reader(), &token, now).await,
+        Some(token) => auth::session_user(&state.db, &token, now).await,
         None => Ok(None),
     };
     let user = match user {

@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for SessionCaller {
             .map(|(_, v)| v.to_string())
             .filter(|v| !v.is_empty())
             .ok_or(AppError::Unauthorized)?;
-        let user = auth::session_user(state.reader(), &token, Utc::now())
+        let user = auth::session_user(&state.db, &token, Utc::now())
             .await?
             .ok_or(AppError::Unauthorized)?;
         Ok(SessionCaller { user, locale })

@@ -11,7 +11,6 @@ use super::{
     audit::{self, AuditEvent},
     db::begin_write,
     entities::{api_token, login_attempt, session, user, user_sector},
-    local_reads::Reader,
     secrets,
 };
 use crate::{
@@ -79,25 +78,6 @@ pub async fn load_user(
     db: &impl ConnectionTrait,
     model: user::Model,
 ) -> Result<CurrentUser, AppError> {
-    let sectors = sectors_query(model.id).all(db).await?;
-    current_user_of(model, sectors)
-}
-
-/// The sectors a user works in.
-fn sectors_query(user_id: i32) -> sea_orm::Select<user_sector::Entity> {
-    user_sector::Entity::find().filter(user_sector::Column::UserId.eq(user_id))
-}
-
-/// [`load_user`] with the reads on `reader`.
-async fn read_user(reader: Reader<'_>, model: user::Model) -> Result<CurrentUser, AppError> {
-    let sectors = reader.all(sectors_query(model.id)).await?;
-    current_user_of(model, sectors)
-}
-
-fn current_user_of(
-    model: user::Model,
-    sectors: Vec<user_sector::Model>,
-) -> Result<CurrentUser, AppError> {
     use crate::domain::{DistrictCode, ProvinceCode};
     let role = model.role;
     // A code that is present but does not parse is not "no code": it fails the role's check.
@@ -111,7 +91,13 @@ fn current_user_of(
     };
     let jurisdiction =
         Jurisdiction::for_role(role, office, province).map_err(|_| refuse(&model.username))?;
-    let sectors = sectors.into_iter().map(|s| s.sector_id).collect();
+    let sectors = user_sector::Entity::find()
+        .filter(user_sector::Column::UserId.eq(model.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.sector_id)
+        .collect();
     Ok(CurrentUser {
         id: model.id,
         username: model.username,
@@ -284,26 +270,17 @@ fn dummy_hash() -> &'static str {
 
 /// The user behind a session cookie, if the session is alive. Expired sessions are removed.
 pub async fn session_user(
-    reader: Reader<'_>,
+    db: &DatabaseConnection,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let db = reader.db;
     let digest = secrets::token_digest(token);
-    let by_id = session::Entity::find_by_id(digest.clone());
-    // Every staff request starts here. On the pool the session and its user come in one query;
-    // on the thread's own SQLite connection two indexed reads cost less than that one hand-off.
-    let found = match reader.local() {
-        Some(_) => match reader.one(by_id).await? {
-            Some(s) => {
-                let u = reader.one(user::Entity::find_by_id(s.user_id)).await?;
-                Some((s, u))
-            }
-            None => None,
-        },
-        None => by_id.find_also_related(user::Entity).one(db).await?,
-    };
-    let Some((s, u)) = found else {
+    // The session and its user in one query: every staff request starts here.
+    let Some((s, u)) = session::Entity::find_by_id(digest.clone())
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if s.expires_at <= now || s.last_seen_at + IDLE_TIMEOUT <= now {
@@ -321,7 +298,7 @@ pub async fn session_user(
         m.last_seen_at = Set(now);
         m.update(db).await?;
     }
-    Ok(Some(read_user(reader, u).await?))
+    Ok(Some(load_user(db, u).await?))
 }
 
 /// The signed-in user of one request, looked up once however many of the page's server
@@ -335,20 +312,20 @@ impl SessionMemo {
     /// token; a lookup that failed is not remembered, so the next asker tries again.
     pub async fn user(
         &self,
-        reader: Reader<'_>,
+        db: &DatabaseConnection,
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<CurrentUser>, AppError> {
         let (seen, user) = self
             .0
             .get_or_try_init(|| async {
-                Ok::<_, AppError>((token.to_string(), session_user(reader, token, now).await?))
+                Ok::<_, AppError>((token.to_string(), session_user(db, token, now).await?))
             })
             .await?;
         if seen == token {
             Ok(user.clone())
         } else {
-            session_user(reader, token, now).await
+            session_user(db, token, now).await
         }
     }
 }
@@ -441,33 +418,25 @@ pub async fn create_api_token(
 }
 
 /// The user behind a bearer token, if the token is valid and the user active.
-pub async fn token_user(reader: Reader<'_>, token: &str) -> Result<Option<CurrentUser>, AppError> {
+pub async fn token_user(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<CurrentUser>, AppError> {
     let digest = secrets::token_digest(token);
-    let by_hash = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(digest));
-    // Every API call starts here; read as the session is, in `session_user`.
-    let found = match reader.local() {
-        Some(_) => match reader.one(by_hash).await? {
-            Some(t) => {
-                let u = reader.one(user::Entity::find_by_id(t.user_id)).await?;
-                Some((t, u))
-            }
-            None => None,
-        },
-        None => {
-            by_hash
-                .find_also_related(user::Entity)
-                .one(reader.db)
-                .await?
-        }
-    };
-    let Some((t, u)) = found else {
+    // The token and its user in one query: every API call starts here.
+    let Some((t, u)) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(digest))
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if t.revoked_at.is_some() {
         return Ok(None);
     }
     match u {
-        Some(u) if u.active => Ok(Some(read_user(reader, u).await?)),
+        Some(u) if u.active => Ok(Some(load_user(db, u).await?)),
         _ => Ok(None),
     }
 }

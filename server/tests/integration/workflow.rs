@@ -546,16 +546,13 @@ async fn login_locks_after_five_failures_and_audit_chain_detects_tampering(kind:
     .await
     .unwrap();
     assert_eq!(ok.user.username, "chief.1201");
-    // As the server reads it: on SQLite through the thread's own connection.
-    let local = app::backend::local_reads::LocalSqlite::for_url(&app.fresh.url, Default::default());
-    let reader = app::backend::local_reads::Reader::new(&app.db, local.as_deref());
-    assert!(auth::session_user(reader, &ok.token, now)
+    assert!(auth::session_user(&app.db, &ok.token, now)
         .await
         .unwrap()
         .is_some());
     // Idle for 31 minutes: the session is gone.
     let later = now + chrono::Duration::minutes(31);
-    assert!(auth::session_user(reader, &ok.token, later)
+    assert!(auth::session_user(&app.db, &ok.token, later)
         .await
         .unwrap()
         .is_none());
