@@ -236,6 +236,13 @@ fn log_path(fresh: &FreshDb) -> PathBuf {
     std::env::temp_dir().join(format!("owso-crash-{id}.log"))
 }
 
+async fn wait_for_cases(ledger: &Mutex<Ledger>, at_least: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while ledger.lock().unwrap().cases.len() < at_least && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn backup_under_load(kind: Db) {
     let (fresh, setup) = prepare(kind).await;
     let log = log_path(&fresh);
@@ -245,7 +252,9 @@ async fn backup_under_load(kind: Db) {
     let writers: Vec<_> = (0..WRITERS)
         .map(|_| tokio::spawn(load.clone().write(None)))
         .collect();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // A loaded CI machine can take far longer than usual to acknowledge the
+    // first case, so wait on the ledger itself rather than a fixed sleep.
+    wait_for_cases(&ledger, 1).await;
     let before: Vec<String> = ledger.lock().unwrap().cases.clone();
     let file =
         std::env::temp_dir().join(format!("owso-backup-{}.bak", uuid::Uuid::new_v4().simple()));
@@ -253,7 +262,7 @@ async fn backup_under_load(kind: Db) {
     let file_arg = file.to_string_lossy().to_string();
     let backup = tokio::task::spawn_blocking(move || owso(&url, &["backup", &file_arg]));
     let backup = backup.await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_cases(&ledger, before.len() + 1).await;
     load.stop();
     for writer in writers {
         writer.await.unwrap();
