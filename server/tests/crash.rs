@@ -102,18 +102,8 @@ async fn crash_safety(kind: Db) {
             .collect();
         // Kill only once this round has written something, so every kill lands mid-load
         // however slow the machine is, then at a random moment after that.
-        let acknowledged = |l: &Mutex<Ledger>| {
-            let l = l.lock().unwrap();
-            l.cases.len() + l.actions.len()
-        };
-        let before = acknowledged(&ledger);
-        for waited in 0.. {
-            if acknowledged(&ledger) > before {
-                break;
-            }
-            assert!(waited < 3000, "no write acknowledged in 30 s");
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let before = cases_and_actions(&ledger.lock().unwrap());
+        wait_until_acknowledged(&ledger, cases_and_actions, before + 1).await;
         tokio::time::sleep(Duration::from_millis(rng.below(600))).await;
         server.kill().await;
         for writer in writers {
@@ -236,11 +226,28 @@ fn log_path(fresh: &FreshDb) -> PathBuf {
     std::env::temp_dir().join(format!("owso-crash-{id}.log"))
 }
 
-async fn wait_for_cases(ledger: &Mutex<Ledger>, at_least: usize) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while ledger.lock().unwrap().cases.len() < at_least && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+/// Waits until `count` of the ledger reaches `at_least`, so a step that needs writes in flight
+/// starts once they are, however slow the machine is.
+async fn wait_until_acknowledged(
+    ledger: &Mutex<Ledger>,
+    count: fn(&Ledger) -> usize,
+    at_least: usize,
+) {
+    for waited in 0.. {
+        if count(&ledger.lock().unwrap()) >= at_least {
+            return;
+        }
+        assert!(waited < 3000, "no write acknowledged in 30 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+fn cases_and_actions(ledger: &Ledger) -> usize {
+    ledger.cases.len() + ledger.actions.len()
+}
+
+fn cases(ledger: &Ledger) -> usize {
+    ledger.cases.len()
 }
 
 async fn backup_under_load(kind: Db) {
@@ -252,9 +259,8 @@ async fn backup_under_load(kind: Db) {
     let writers: Vec<_> = (0..WRITERS)
         .map(|_| tokio::spawn(load.clone().write(None)))
         .collect();
-    // A loaded CI machine can take far longer than usual to acknowledge the
-    // first case, so wait on the ledger itself rather than a fixed sleep.
-    wait_for_cases(&ledger, 1).await;
+    // On a loaded CI machine the first case can take far longer than usual.
+    wait_until_acknowledged(&ledger, cases, 1).await;
     let before: Vec<String> = ledger.lock().unwrap().cases.clone();
     let file =
         std::env::temp_dir().join(format!("owso-backup-{}.bak", uuid::Uuid::new_v4().simple()));
@@ -262,7 +268,7 @@ async fn backup_under_load(kind: Db) {
     let file_arg = file.to_string_lossy().to_string();
     let backup = tokio::task::spawn_blocking(move || owso(&url, &["backup", &file_arg]));
     let backup = backup.await.unwrap();
-    wait_for_cases(&ledger, before.len() + 1).await;
+    wait_until_acknowledged(&ledger, cases, before.len() + 1).await;
     load.stop();
     for writer in writers {
         writer.await.unwrap();
